@@ -1,0 +1,6 @@
+namespace HvMonitor;
+
+public static class Program
+{
+    public static int Main(string[] args) => 0;
+}

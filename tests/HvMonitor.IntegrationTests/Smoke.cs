@@ -1,0 +1,1 @@
+namespace HvMonitor.IntegrationTests; public class Smoke { [Xunit.Fact] public void Builds() => Xunit.Assert.True(true); }
