@@ -1,0 +1,125 @@
+using HvMonitor.Model;
+using HvMonitor.Procfs;
+using static HvMonitor.Backends.Libvirt.Native.LibvirtNative;
+
+namespace HvMonitor.Backends.Libvirt;
+
+/// <summary>
+/// Libvirt+QEMU on Linux: one bulk stats call for every domain, then per domain its XML and snapshot
+/// count over the same read-only connection, and the QEMU process's numbers from /proc. No child processes.
+/// </summary>
+public sealed class LibvirtBackend(string? uri, ProcReader proc) : IHypervisorBackend
+{
+    public const string HvName = "libvirt";
+
+    /// <summary>Where libvirt's system QEMU driver writes each guest's pid (the name is kept as is).</summary>
+    public const string QemuPidDirectory = "/run/libvirt/qemu";
+
+    // vcpu and memory sizes come from the XML we read anyway: the VCPU group would cost a monitor
+    // round trip per running domain for nothing we report.
+    private const uint StatsGroups = StatsState | StatsBalloon | StatsInterface | StatsBlock;
+
+    public string Hv => HvName;
+
+    public void Collect(CollectionSink sink, CancellationToken cancellation)
+    {
+        using var conn = Open(uri);
+        DomainStatsList list;
+        try
+        {
+            list = conn.GetAllDomainStats(StatsGroups, StatsNoWait);
+        }
+        catch (LibvirtException e)
+        {
+            throw new BackendException(ErrorCodes.BackendFailed, e.Message, e);
+        }
+
+        using (list)
+        {
+            var bridges = new Dictionary<string, string?>(StringComparer.Ordinal);
+            string? BridgeOf(string network)
+            {
+                if (!bridges.TryGetValue(network, out var bridge))
+                    bridges[network] = bridge = conn.NetworkBridge(network);
+                return bridge;
+            }
+
+            foreach (var (domain, stats) in list.Items)
+            {
+                cancellation.ThrowIfCancellationRequested();
+                sink.Add(CollectOne(conn, domain, stats, sink, BridgeOf));
+            }
+        }
+    }
+
+    private static LibvirtConnection Open(string? uri)
+    {
+        try
+        {
+            return LibvirtConnection.OpenReadOnly(uri);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            throw new BackendException(ErrorCodes.BackendUnavailable,
+                "libvirt.so.0 could not be loaded: install libvirt's client library (Debian/Ubuntu: apt-get install libvirt0; " +
+                "RHEL/Fedora: dnf install libvirt-libs)", e);
+        }
+        catch (LibvirtException e)
+        {
+            throw new BackendException(ErrorCodes.BackendFailed, e.Message, e);
+        }
+    }
+
+    /// <summary>One domain: every probe that fails becomes a warning and the domain is still reported.</summary>
+    private VmFacts CollectOne(LibvirtConnection conn, DomainHandle domain, DomainStats stats, CollectionSink sink, Func<string, string?> bridgeOf)
+    {
+        string name = stats.Name;
+        DomainConfig? config = null;
+        try
+        {
+            config = DomainXmlParser.Parse(conn.GetXmlDescription(domain, name));
+        }
+        catch (Exception e) when (e is LibvirtException or FormatException)
+        {
+            sink.Warn($"domain '{name}': {e.Message}");
+        }
+
+        ulong snapshots = 0;
+        try
+        {
+            snapshots = (ulong)conn.SnapshotCount(domain, name);
+        }
+        catch (LibvirtException e)
+        {
+            sink.Warn($"domain '{name}': {e.Message}");
+        }
+
+        ProcessStats? process = null;
+        if (HasQemuProcess(stats, config))
+        {
+            try
+            {
+                var pid = proc.FindQemuPid(name, Path.Combine(QemuPidDirectory, name + ".pid"));
+                if (pid is int p)
+                    process = proc.ReadProcessStats(p);
+                else
+                    sink.Warn($"domain '{name}': its QEMU process was not found under {proc.ProcRoot}");
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ProcParseException)
+            {
+                sink.Warn($"domain '{name}': reading its QEMU process failed: {e.Message}");
+            }
+        }
+
+        return LibvirtFactsBuilder.Build(stats, config, snapshots, process, bridgeOf);
+    }
+
+    /// <summary>Only QEMU/KVM domains that are active have a process (the test driver's never do).</summary>
+    private static bool HasQemuProcess(DomainStats stats, DomainConfig? config)
+    {
+        if (config is null || config.Type is not ("kvm" or "qemu"))
+            return false;
+        var state = (VmState)(int)(stats.UInt64("state.state") ?? 0);
+        return state is VmState.Running or VmState.Blocked or VmState.Paused or VmState.Shutdown or VmState.PmSuspended;
+    }
+}

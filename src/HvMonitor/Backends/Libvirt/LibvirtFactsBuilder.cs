@@ -1,0 +1,148 @@
+using System.Globalization;
+using HvMonitor.Model;
+
+namespace HvMonitor.Backends.Libvirt;
+
+/// <summary>
+/// Turns one domain's stats record and XML description into backend-neutral <see cref="VmFacts"/>.
+/// Pure: the caller does the I/O (stats call, XML, snapshot count, /proc, network look-ups).
+/// </summary>
+public static class LibvirtFactsBuilder
+{
+    public static VmFacts Build(
+        DomainStats stats,
+        DomainConfig? config,
+        ulong snapshots,
+        ProcessStats? process,
+        Func<string, string?> bridgeOfNetwork)
+    {
+        var state = stats.UInt64("state.state") is ulong s && s <= 7 ? (VmState)s : VmState.NoState;
+        var graphics = config?.Graphics.FirstOrDefault();
+        return new VmFacts
+        {
+            Name = stats.Name,
+            State = state,
+            // balloon.maximum is the running maximum in KiB; an inactive domain (or the test driver)
+            // may not report it, and then the configured <memory> is the allocation.
+            MemAllocBytes = stats.UInt64("balloon.maximum") * 1024 ?? config?.MemoryBytes ?? 0,
+            Cpus = stats.UInt64("vcpu.maximum") ?? config?.Vcpus ?? 0,
+            Process = process,
+            HypervisorRssBytes = stats.UInt64("balloon.rss") * 1024,
+            Snapshots = snapshots,
+            ConsoleType = graphics?.Type ?? "",
+            Console = graphics is null ? "" : ConsoleAddress(graphics),
+            OsType = config?.OsId ?? "",
+            Disks = BuildDisks(stats, config),
+            Interfaces = BuildInterfaces(stats, config, bridgeOfNetwork),
+        };
+    }
+
+    /// <summary><c>listen:port</c> for VNC/SPICE; the socket path for a UNIX-socket listener; "" when not listening.</summary>
+    internal static string ConsoleAddress(GraphicsConfig g)
+    {
+        if (g.Port is int port)
+            return (g.Listen ?? "") + ":" + port.ToString(CultureInfo.InvariantCulture);
+        return g.Socket ?? "";
+    }
+
+    private static List<DiskFacts> BuildDisks(DomainStats stats, DomainConfig? config)
+    {
+        var disks = new List<DiskFacts>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        int count = (int)Math.Min(stats.UInt64OrZero("block.count"), 4096);
+        for (int i = 0; i < count; i++)
+        {
+            string p = "block." + i.ToString(CultureInfo.InvariantCulture) + ".";
+            var target = stats.Text(p + "name");
+            if (string.IsNullOrEmpty(target) || !seen.Add(target))
+                continue;
+            var entry = new DiskEntry
+            {
+                Alloc = stats.UInt64OrZero(p + "capacity"),
+                InUse = stats.UInt64OrZero(p + "allocation"),
+                OnDisk = stats.UInt64OrZero(p + "physical"),
+                Rbytes = stats.UInt64OrZero(p + "rd.bytes"),
+                Rreqs = stats.UInt64OrZero(p + "rd.reqs"),
+                Rtime = stats.UInt64OrZero(p + "rd.times") / 1_000_000,
+                Wbytes = stats.UInt64OrZero(p + "wr.bytes"),
+                Wreqs = stats.UInt64OrZero(p + "wr.reqs"),
+                Wtime = stats.UInt64OrZero(p + "wr.times") / 1_000_000,
+                Freqs = stats.UInt64OrZero(p + "fl.reqs"),
+                Ftime = stats.UInt64OrZero(p + "fl.times") / 1_000_000,
+            };
+            var path = stats.Text(p + "path") ?? config?.Disks.FirstOrDefault(d => d.Target == target)?.SourcePath;
+            disks.Add(new DiskFacts(target, path, entry));
+        }
+        // Disks the stats did not cover (inactive domain, a driver without block stats) still exist: list them with zeros.
+        if (config is not null)
+        {
+            foreach (var disk in config.Disks)
+            {
+                if (seen.Add(disk.Target))
+                    disks.Add(new DiskFacts(disk.Target, disk.SourcePath, new DiskEntry()));
+            }
+        }
+        return disks;
+    }
+
+    private static List<InterfaceEntry> BuildInterfaces(DomainStats stats, DomainConfig? config, Func<string, string?> bridgeOfNetwork)
+    {
+        // Counters by host-side device name (net.N.name = <target dev=...>).
+        var countersByDevice = new Dictionary<string, string>(StringComparer.Ordinal);
+        var statsOrder = new List<string>();
+        int count = (int)Math.Min(stats.UInt64OrZero("net.count"), 4096);
+        for (int i = 0; i < count; i++)
+        {
+            string p = "net." + i.ToString(CultureInfo.InvariantCulture) + ".";
+            if (stats.Text(p + "name") is { Length: > 0 } dev && countersByDevice.TryAdd(dev, p))
+                statsOrder.Add(dev);
+        }
+
+        var result = new List<InterfaceEntry>();
+        var used = new HashSet<string>(StringComparer.Ordinal);
+        // The XML lists interfaces in the same order as the stats (libvirt walks the same device list),
+        // and it also knows interfaces without counters (inactive domain, user-mode NIC).
+        foreach (var nic in config?.Interfaces ?? [])
+        {
+            var entry = new InterfaceEntry
+            {
+                If = nic.TargetDevice ?? "",
+                Mac = nic.Mac,
+                Parent = ParentOf(nic, bridgeOfNetwork),
+            };
+            if (nic.TargetDevice is { } dev && countersByDevice.TryGetValue(dev, out var prefix) && used.Add(dev))
+                FillCounters(entry, stats, prefix);
+            result.Add(entry);
+        }
+        foreach (var dev in statsOrder)
+        {
+            if (used.Contains(dev))
+                continue;
+            var entry = new InterfaceEntry { If = dev };
+            FillCounters(entry, stats, countersByDevice[dev]);
+            result.Add(entry);
+        }
+        return result;
+    }
+
+    private static string ParentOf(InterfaceConfig nic, Func<string, string?> bridgeOfNetwork) => nic.Type switch
+    {
+        "bridge" => nic.SourceBridge ?? "",
+        // A running domain's live XML names the network's bridge; otherwise ask the network.
+        "network" => nic.SourceBridge ?? (nic.SourceNetwork is { } net ? bridgeOfNetwork(net) ?? "" : ""),
+        "direct" => nic.SourceDevice ?? "",
+        _ => nic.SourceBridge ?? nic.SourceDevice ?? "",
+    };
+
+    private static void FillCounters(InterfaceEntry entry, DomainStats stats, string p)
+    {
+        entry.Ibytes = stats.UInt64OrZero(p + "rx.bytes");
+        entry.Ipkts = stats.UInt64OrZero(p + "rx.pkts");
+        entry.Ierrs = stats.UInt64OrZero(p + "rx.errs");
+        entry.Idrop = stats.UInt64OrZero(p + "rx.drop");
+        entry.Obytes = stats.UInt64OrZero(p + "tx.bytes");
+        entry.Opkts = stats.UInt64OrZero(p + "tx.pkts");
+        entry.Oerrs = stats.UInt64OrZero(p + "tx.errs");
+        entry.Odrop = stats.UInt64OrZero(p + "tx.drop");
+    }
+}
