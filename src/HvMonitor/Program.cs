@@ -5,9 +5,6 @@ using HvMonitor.Cli;
 using HvMonitor.Model;
 using HvMonitor.Output;
 
-// hv-monitor runs on Linux and FreeBSD hosts only (it reads /proc, libvirt, CBSD).
-[assembly: System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
-
 namespace HvMonitor;
 
 public static class Program

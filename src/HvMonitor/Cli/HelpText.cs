@@ -27,7 +27,7 @@ public static class HelpText
         Short flags bundle: -cw is -c -w. Exit status: 0 ok; 1 the output carries an error; 2 bad usage.
 
         Cron (every 5 minutes, as root), writing the cache snmpd serves:
-          */5 * * * * /usr/local/bin/hv-monitor -c -w -q
+          */5 * * * * /usr/local/bin/hv-monitor -w -q
 
         snmpd.conf:
           extend hv-monitor /bin/cat /var/cache/hv_monitor.json.snmp
