@@ -58,10 +58,11 @@ public sealed class LibvirtBackend(string? uri, ProcReader proc) : IHypervisorBa
         {
             return LibvirtConnection.OpenReadOnly(uri);
         }
-        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or TypeInitializationException)
         {
+            var library = Environment.GetEnvironmentVariable(LibraryOverrideVariable) is { Length: > 0 } p ? p : "libvirt.so.0";
             throw new BackendException(ErrorCodes.BackendUnavailable,
-                "libvirt.so.0 could not be loaded: install libvirt's client library (Debian/Ubuntu: apt-get install libvirt0; " +
+                $"{library} could not be loaded: install libvirt's client library (Debian/Ubuntu: apt-get install libvirt0; " +
                 "RHEL/Fedora: dnf install libvirt-libs)", e);
         }
         catch (LibvirtException e)

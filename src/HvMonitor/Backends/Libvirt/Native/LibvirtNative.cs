@@ -10,6 +10,17 @@ internal static unsafe partial class LibvirtNative
 {
     private const string Lib = "libvirt.so.0";
 
+    /// <summary>Names another libvirt client library to load instead of libvirt.so.0 (a non-standard install).</summary>
+    public const string LibraryOverrideVariable = "HV_MONITOR_LIBVIRT";
+
+    static LibvirtNative()
+    {
+        NativeLibrary.SetDllImportResolver(typeof(LibvirtNative).Assembly, (name, assembly, searchPath) =>
+            name == Lib && Environment.GetEnvironmentVariable(LibraryOverrideVariable) is { Length: > 0 } path
+                ? NativeLibrary.Load(path)
+                : IntPtr.Zero);
+    }
+
     // virDomainStatsTypes
     public const uint StatsState = 1, StatsCpuTotal = 2, StatsBalloon = 4, StatsVcpu = 8, StatsInterface = 16, StatsBlock = 32;
 
