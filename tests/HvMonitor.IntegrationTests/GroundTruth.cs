@@ -1,0 +1,70 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace HvMonitor.IntegrationTests;
+
+/// <summary>
+/// What the host says, read with the system's own tools (virsh, ps, /proc), independently of hv-monitor's
+/// parsers: this deliberately does not call any HvMonitor code.
+/// </summary>
+public static partial class GroundTruth
+{
+    public static string Virsh(string uri, params string[] args) => Shell.Check("virsh", ["-r", "-c", uri, .. args]);
+
+    public static List<string> DomainNames(string uri) =>
+        Virsh(uri, "list", "--all", "--name").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+
+    /// <summary>`virsh domstats --raw` as name → key → value.</summary>
+    public static Dictionary<string, Dictionary<string, string>> DomStats(string uri)
+    {
+        var result = new Dictionary<string, Dictionary<string, string>>();
+        Dictionary<string, string>? current = null;
+        foreach (var line in Virsh(uri, "domstats", "--raw").Split('\n'))
+        {
+            var m = DomainLine().Match(line);
+            if (m.Success)
+                result[m.Groups[1].Value] = current = new Dictionary<string, string>();
+            else if (current is not null && line.Contains('='))
+                current[line.Trim()[..line.Trim().IndexOf('=')]] = line.Trim()[(line.Trim().IndexOf('=') + 1)..];
+        }
+        return result;
+    }
+
+    [GeneratedRegex("^Domain: '(.*)'$")]
+    private static partial Regex DomainLine();
+
+    public static ulong U(this Dictionary<string, string> stats, string key) =>
+        stats.TryGetValue(key, out var v) ? ulong.Parse(v, CultureInfo.InvariantCulture) : 0;
+
+    /// <summary>`virsh domiflist`: one row per interface: Interface Type Source Model MAC.</summary>
+    public static List<string[]> DomIfList(string uri, string name) =>
+        Virsh(uri, "domiflist", name).Split('\n').Skip(2)
+            .Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Where(cols => cols.Length >= 5)
+            .ToList();
+
+    public static int SnapshotCount(string uri, string name) =>
+        Virsh(uri, "snapshot-list", name, "--name").Split('\n', StringSplitOptions.RemoveEmptyEntries).Length;
+
+    public static int QemuPid(string name) =>
+        int.Parse(File.ReadAllText($"/run/libvirt/qemu/{name}.pid").Trim(), CultureInfo.InvariantCulture);
+
+    /// <summary>`ps -o COL= -p PID` for one column, as text.</summary>
+    public static string Ps(int pid, string column) => Shell.Check("ps", "-o", column + "=", "-p", pid.ToString(CultureInfo.InvariantCulture)).Trim();
+
+    /// <summary>/proc/PID/stat field N (1-based, as in proc(5)), split after the last ')'.</summary>
+    public static ulong ProcStatField(int pid, int field)
+    {
+        var text = File.ReadAllText($"/proc/{pid}/stat");
+        var rest = text[(text.LastIndexOf(')') + 2)..].Split(' ');
+        return ulong.Parse(rest[field - 3], CultureInfo.InvariantCulture);
+    }
+
+    public static ulong ProcStatusValue(int pid, string key)
+    {
+        var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith(key + ":", StringComparison.Ordinal));
+        return ulong.Parse(line[(key.Length + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+    }
+
+    public static long ClockTicks => long.Parse(Shell.Check("getconf", "CLK_TCK").Trim(), CultureInfo.InvariantCulture);
+}

@@ -1,1 +1,0 @@
-namespace HvMonitor.IntegrationTests; public class Smoke { [Xunit.Fact] public void Builds() => Xunit.Assert.True(true); }
