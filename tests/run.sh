@@ -16,4 +16,13 @@ fi
 dotnet publish src/HvMonitor -c Release -r linux-x64 -o artifacts/publish
 export HV_MONITOR_BIN="$PWD/artifacts/publish/hv-monitor"
 
-dotnet test HvMonitor.sln -c Release --logger "console;verbosity=normal"
+# One plain closing line for CI ("N passed, N failed"), summed over the test assemblies.
+mkdir -p artifacts
+set +e
+dotnet test HvMonitor.sln -c Release --logger "console;verbosity=normal" 2>&1 | tee artifacts/test-output.txt
+status=${PIPESTATUS[0]}
+set -e
+passed=$(grep -oE '^(Passed|Failed)! +- +Failed: +[0-9]+, Passed: +[0-9]+' artifacts/test-output.txt | grep -oE 'Passed: +[0-9]+' | grep -oE '[0-9]+' | awk '{s+=$1} END {print s+0}')
+failed=$(grep -oE '^(Passed|Failed)! +- +Failed: +[0-9]+' artifacts/test-output.txt | grep -oE 'Failed: +[0-9]+' | grep -oE '[0-9]+' | awk '{s+=$1} END {print s+0}')
+echo "${passed:-0} passed, ${failed:-0} failed"
+exit "$status"
