@@ -17,6 +17,28 @@ public static class Program
 
     public static int Run(IReadOnlyList<string> args, Stream stdout, TextWriter stderr)
     {
+        // Decided before parsing, so that even a usage error in serve mode stays off stderr.
+        bool serve = args.Any(a => a == "--cache-ttl" || a.StartsWith("--cache-ttl=", StringComparison.Ordinal));
+        var log = new OperatorLog(serve ? null : stderr);
+        try
+        {
+            return RunParsed(args, stdout, stderr, log);
+        }
+        catch (Exception e)
+        {
+            // Last line of defence: whoever polls us still gets an envelope that says what went wrong.
+            log.Error($"internal error: {e}");
+            PrintLine(stdout, ReportSerializer.ToUtf8Json(new Envelope
+            {
+                Error = ErrorCodes.BackendFailed,
+                ErrorString = $"hv-monitor internal error: {e.GetType().Name}: {e.Message}",
+            }));
+            return ExitEnvelopeError;
+        }
+    }
+
+    private static int RunParsed(IReadOnlyList<string> args, Stream stdout, TextWriter stderr, OperatorLog log)
+    {
         CliOptions options;
         try
         {
@@ -24,59 +46,93 @@ public static class Program
         }
         catch (UsageException e)
         {
-            stderr.WriteLine($"hv-monitor: {e.Message}");
-            stderr.WriteLine("Try 'hv-monitor --help' for more information.");
+            log.Error(e.Message + " (try 'hv-monitor --help')");
             // Still a valid envelope on stdout: whoever polls us sees the reason, not a parse error.
-            var envelope = new Envelope { Error = ErrorCodes.Usage, ErrorString = "usage error: " + e.Message };
-            WriteLine(stdout, ReportSerializer.ToUtf8Json(envelope));
+            PrintLine(stdout, ReportSerializer.ToUtf8Json(new Envelope { Error = ErrorCodes.Usage, ErrorString = "usage error: " + e.Message }));
             return ExitUsage;
         }
+        log.AppendTo(options.LogFile);
 
         switch (options.Action)
         {
             case CliAction.Help:
-                WriteLine(stdout, Encoding.UTF8.GetBytes(HelpText.Usage.TrimEnd()));
+                PrintLine(stdout, Encoding.UTF8.GetBytes(HelpText.Usage.TrimEnd()));
                 return ExitOk;
             case CliAction.Version:
-                WriteLine(stdout, Encoding.UTF8.GetBytes("hv-monitor " + HelpText.Version));
+                PrintLine(stdout, Encoding.UTF8.GetBytes("hv-monitor " + HelpText.Version));
                 return ExitOk;
         }
-
-        var result = Collector.Run(options.Backend, new BackendSettings(options.Uri, options.ProcRoot), options.Timeout);
-        foreach (var warning in result.Warnings)
-            stderr.WriteLine($"hv-monitor: warning: {warning}");
-        return Emit(result.Envelope, options, stdout, stderr);
+        return options.ServeMode ? ServeFromCache(options, stdout, log) : CollectAndEmit(options, stdout, log);
     }
 
-    /// <summary>Prints and/or writes the envelope as the flags ask; a failed write becomes the envelope's error.</summary>
-    private static int Emit(Envelope envelope, CliOptions options, Stream stdout, TextWriter stderr)
+    private static int CollectAndEmit(CliOptions options, Stream stdout, OperatorLog log)
+    {
+        var result = Collector.Run(options.Backend, new BackendSettings(options.Uri, options.ProcRoot), options.Timeout);
+        foreach (var warning in result.Warnings)
+            log.Warn(warning);
+        if (result.Envelope.Error != ErrorCodes.None)
+            log.Error(result.Envelope.ErrorString);
+        var (bytes, exitCode) = Emit(result.Envelope, options, log);
+        if (!options.Quiet)
+            PrintLine(stdout, bytes);
+        return exitCode;
+    }
+
+    /// <summary>
+    /// Serve mode (snmpd runs us directly): print the cache if it is fresh; otherwise one run, under a
+    /// lock, collects and rewrites it while concurrent runs wait for that and print the result.
+    /// </summary>
+    private static int ServeFromCache(CliOptions options, Stream stdout, OperatorLog log)
+    {
+        options = options with { Write = true };
+        var cached = ReportCache.ReadIfFresh(options);
+        if (cached is not null)
+        {
+            stdout.Write(cached);
+            return ExitOk;
+        }
+        // Wait for a concurrent collector a little longer than it may itself take.
+        using var cacheLock = CacheLock.Acquire(options.OutputBase + ".lock", options.Timeout + TimeSpan.FromSeconds(5));
+        if (cacheLock is null)
+            log.Warn($"{options.OutputBase}.lock is still held after {options.Timeout.TotalSeconds + 5:0} s; collecting without it");
+        cached = ReportCache.ReadIfFresh(options);
+        if (cached is not null)
+        {
+            stdout.Write(cached);
+            return ExitOk;
+        }
+        return CollectAndEmit(options, stdout, log);
+    }
+
+    /// <summary>Writes the files -w asks for; returns what to print. A failed write becomes the envelope's error.</summary>
+    private static (byte[] Printed, int ExitCode) Emit(Envelope envelope, CliOptions options, OperatorLog log)
     {
         var json = ReportSerializer.ToUtf8Json(envelope, options.Pretty);
+        var snmp = Encoding.ASCII.GetBytes(SnmpCompression.GzipBase64(json));
         if (options.Write)
         {
             try
             {
-                AtomicFile.Write(options.OutputBase, json);
-                AtomicFile.Write(options.OutputBase + ".snmp", Encoding.ASCII.GetBytes(SnmpCompression.GzipBase64(json) + "\n"));
+                AtomicFile.Write(options.OutputBase, [.. json, (byte)'\n']);
+                AtomicFile.Write(options.OutputBase + ".snmp", [.. snmp, (byte)'\n']);
+                OutputSize.WarnIfTooLarge(snmp.Length + 1, options.OutputBase + ".snmp", compressed: true, log);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                stderr.WriteLine($"hv-monitor: cannot write {options.OutputBase}: {e.Message}");
-                envelope = new Envelope
-                {
-                    Error = ErrorCodes.BackendFailed,
-                    ErrorString = $"cannot write {options.OutputBase}: {e.Message}",
-                    Data = envelope.Data,
-                };
+                var message = $"cannot write {options.OutputBase}: {e.Message}";
+                log.Error(message);
+                envelope = new Envelope { Error = ErrorCodes.BackendFailed, ErrorString = message, Data = envelope.Data };
                 json = ReportSerializer.ToUtf8Json(envelope, options.Pretty);
+                snmp = Encoding.ASCII.GetBytes(SnmpCompression.GzipBase64(json));
             }
         }
-        if (!options.Quiet)
-            WriteLine(stdout, options.Compress ? Encoding.ASCII.GetBytes(SnmpCompression.GzipBase64(json)) : json);
-        return envelope.Error == ErrorCodes.None ? ExitOk : ExitEnvelopeError;
+        var printed = options.Compress ? snmp : json;
+        if (!options.Quiet && !options.Write)
+            OutputSize.WarnIfTooLarge(printed.Length + 1, "the output", options.Compress, log);
+        return (printed, envelope.Error == ErrorCodes.None ? ExitOk : ExitEnvelopeError);
     }
 
-    private static void WriteLine(Stream stdout, byte[] bytes)
+    private static void PrintLine(Stream stdout, byte[] bytes)
     {
         stdout.Write(bytes);
         stdout.WriteByte((byte)'\n');

@@ -24,6 +24,8 @@ public static class ArgumentParser
         new(null, "uri", true),
         new(null, "pretty", false),
         new(null, "timeout", true),
+        new(null, "cache-ttl", true),
+        new(null, "log", true),
         new(null, "proc-root", true),
     ];
 
@@ -82,6 +84,8 @@ public static class ArgumentParser
 
         if (options.Action == CliAction.Collect && options.Quiet && !options.Write)
             throw new UsageException("-q only makes sense with -w: without -w nothing would be written or printed");
+        if (options.ServeMode && options.Quiet)
+            throw new UsageException("--cache-ttl prints the report for snmpd: it cannot be combined with -q");
         return options;
     }
 
@@ -105,6 +109,8 @@ public static class ArgumentParser
         "uri" => o with { Uri = value!.Length > 0 ? value : throw new UsageException("--uri needs a non-empty URI") },
         "pretty" => o with { Pretty = true },
         "timeout" => o with { Timeout = ParseSeconds(value!, "--timeout") },
+        "cache-ttl" => o with { CacheTtl = ParseSeconds(value!, "--cache-ttl") },
+        "log" => o with { LogFile = value!.Length > 0 ? value : throw new UsageException("--log needs a non-empty path") },
         "proc-root" => o with { ProcRoot = value! },
         _ => throw new InvalidOperationException(flag.Long),
     };

@@ -25,6 +25,11 @@ public sealed record CliOptions
     /// <summary>null: LIBVIRT_DEFAULT_URI, else qemu:///system.</summary>
     public string? Uri { get; init; }
     public TimeSpan Timeout { get; init; } = DefaultTimeout;
+    /// <summary>Serve mode: print the cache if younger than this, else collect, write it and print it.</summary>
+    public TimeSpan? CacheTtl { get; init; }
+    /// <summary>Warnings and errors are appended here (the only place they go in serve mode).</summary>
+    public string? LogFile { get; init; }
+    public bool ServeMode => CacheTtl is not null;
     /// <summary>Where /proc is; a fixture tree in tests.</summary>
     public string ProcRoot { get; init; } = "/proc";
 }
