@@ -235,7 +235,7 @@ public sealed class LibvirtLabTests
         using var gunzip = new GZipStream(new MemoryStream(Convert.FromBase64String(line.Trim())), CompressionMode.Decompress);
         using var decoded = new MemoryStream();
         gunzip.CopyTo(decoded);
-        Assert.Equal(File.ReadAllBytes(O.OutputBase), [.. decoded.ToArray(), (byte)'\n']);
+        Assert.Equal(File.ReadAllBytes(O.OutputBase), decoded.ToArray().Append((byte)'\n').ToArray());
         Assert.Equal(line, File.ReadAllText(O.OutputBase + ".snmp"));
         foreach (var file in new[] { O.OutputBase, O.OutputBase + ".snmp" })
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead, File.GetUnixFileMode(file));

@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Xunit;
+
+namespace HvMonitor.IntegrationTests;
+
+/// <summary>The lab under stress: no child processes, a broken VM, a hung daemon.</summary>
+[Collection(LabCollection.Name)]
+public sealed class LabRobustnessTests
+{
+    private const string Uri = LabFixture.Uri;
+
+    [Fact]
+    public void ACollectionSpawnsNoChildProcess()
+    {
+        var trace = Path.Combine(Directory.CreateTempSubdirectory("hvm-strace-").FullName, "trace");
+        var r = Shell.Run("strace", ["-f", "-qq", "-o", trace, "-e", "trace=fork,vfork,clone,clone3,execve", HvMonitorBinary.Path, "--uri", Uri]);
+        Assert.Equal(0, r.ExitCode);
+        Assert.NotEmpty(JsonDocument.Parse(r.StdoutBytes).RootElement.GetProperty("data").GetProperty("VMs").EnumerateObject());
+        var lines = File.ReadAllLines(trace);
+        // One execve: strace starting hv-monitor itself. Every clone must create a thread, not a process.
+        Assert.Single(lines, l => l.Contains("execve(", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, l => Regex.IsMatch(l, @"\b(v?fork)\(") && !l.Contains("resumed", StringComparison.Ordinal));
+        var clones = lines.Where(l => Regex.IsMatch(l, @"\bclone3?\(") && l.Contains("flags", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(clones); // .NET starts threads: proves the trace saw them
+        Assert.All(clones, l => Assert.Contains("CLONE_THREAD", l));
+    }
+
+    [Fact]
+    public void ABrokenVmIsReportedWithAWarningAndDoesNotHideTheOthers()
+    {
+        var running = GroundTruth.DomStats(Uri).Where(kv => kv.Value["state.state"] == "1").Select(kv => kv.Key).ToList();
+        Assert.True(running.Count >= 2);
+        var broken = running.FirstOrDefault(n => n.Contains(' ')) ?? running[0];
+        // A /proc stand-in: the real files, except that the broken VM's stat is garbage.
+        var root = Directory.CreateTempSubdirectory("hvm-proc-").FullName;
+        File.Copy("/proc/uptime", Path.Combine(root, "uptime"));
+        File.Copy("/proc/meminfo", Path.Combine(root, "meminfo"));
+        foreach (var name in running)
+        {
+            var pid = GroundTruth.QemuPid(name).ToString(CultureInfo.InvariantCulture);
+            var dir = Directory.CreateDirectory(Path.Combine(root, pid)).FullName;
+            foreach (var file in new[] { "cmdline", "stat", "status" })
+                File.WriteAllBytes(Path.Combine(dir, file), File.ReadAllBytes($"/proc/{pid}/{file}"));
+            if (name == broken)
+                File.WriteAllText(Path.Combine(dir, "stat"), "this is not a stat line");
+        }
+
+        var r = HvMonitorBinary.Run("--uri", Uri, "--proc-root", root);
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains($"domain '{broken}': reading its QEMU process failed", r.Stderr);
+        var report = JsonDocument.Parse(r.StdoutBytes).RootElement;
+        Assert.Equal(0, report.GetProperty("error").GetInt32());
+        Assert.Contains("warning", report.GetProperty("errorString").GetString());
+        var vms = report.GetProperty("data").GetProperty("VMs");
+        Assert.Equal(GroundTruth.DomainNames(Uri).Count, vms.EnumerateObject().Count());
+        var brokenVm = vms.GetProperty(broken);
+        Assert.Equal(1, brokenVm.GetProperty("status_int").GetInt32());
+        Assert.Equal(0UL, brokenVm.GetProperty("etimes").GetUInt64());
+        Assert.NotEmpty(brokenVm.GetProperty("disks").EnumerateObject());
+        foreach (var name in running.Where(n => n != broken))
+            Assert.True(vms.GetProperty(name).GetProperty("etimes").GetUInt64() > 0, $"{name} lost its process figures");
+    }
+
+    [Fact]
+    public void AHungDaemonCannotHoldTheRunPastTheDeadline()
+    {
+        var pid = int.Parse(Shell.Check("pidof", "-s", "libvirtd").Trim(), CultureInfo.InvariantCulture);
+        Shell.Check("kill", "-STOP", pid.ToString(CultureInfo.InvariantCulture));
+        CommandResult r;
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            r = HvMonitorBinary.Run("--uri", Uri, "--timeout", "2");
+        }
+        finally
+        {
+            Shell.Check("kill", "-CONT", pid.ToString(CultureInfo.InvariantCulture));
+        }
+        clock.Stop();
+        Assert.InRange(clock.Elapsed.TotalSeconds, 1.5, 10);
+        Assert.Equal(1, r.ExitCode);
+        var e = JsonDocument.Parse(r.StdoutBytes).RootElement;
+        Assert.Equal(2, e.GetProperty("error").GetInt32());
+        Assert.Contains("did not finish within 2 s", e.GetProperty("errorString").GetString());
+    }
+}
