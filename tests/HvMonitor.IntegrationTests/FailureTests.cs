@@ -14,7 +14,9 @@ public sealed class FailureTests
         var uri = "qemu+unix:///system?socket=/nonexistent/libvirt-sock";
         var r = HvMonitorBinary.Run("--uri", uri);
         Assert.Equal(1, r.ExitCode);
-        Assert.Equal("", r.Stderr); // libvirt's own error printing is silenced
+        // Our one line for cron's mail; libvirt's own error printing is silenced.
+        Assert.StartsWith($"hv-monitor: error: cannot connect to libvirt at '{uri}': ", r.Stderr);
+        Assert.Single(r.Stderr.TrimEnd('\n').Split('\n'));
         var e = Envelope(r);
         Assert.Equal(2, e.GetProperty("error").GetInt32());
         var message = e.GetProperty("errorString").GetString()!;

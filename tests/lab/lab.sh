@@ -22,7 +22,7 @@ URI="qemu:///system"
 BRIDGE="hvmbr0"
 IMG_DIR="/var/lib/libvirt/images/hvm-lab"
 LIBVIRTD_CONF="/etc/libvirt/libvirtd.conf"
-PACKAGES=(libvirt-daemon-system libvirt-clients qemu-system-x86 qemu-utils snmpd snmp iproute2 procps)
+PACKAGES=(libvirt-daemon-system libvirt-clients qemu-system-x86 qemu-utils snmpd snmp iproute2 procps strace)
 UNPRIV_USER="hvmtest"
 
 # Every guest the lab owns. Teardown touches these names and nothing else, so the lab can share a

@@ -11,13 +11,13 @@ public static class PsCalculator
     public static ProcessStats Compute(ProcStat stat, ProcStatus status, SystemInfo system)
     {
         double hz = system.ClockTicksPerSecond;
-        // procps: elapsed = uptime - start_time/Hertz, truncated to whole seconds.
-        double elapsed = system.UptimeSeconds - stat.StartTimeTicks / hz;
-        ulong etimes = elapsed > 0 ? (ulong)elapsed : 0;
+        // procps-ng 4 works in clock ticks since boot: elapsed = uptime*Hertz - start_time.
+        double elapsedTicks = system.UptimeSeconds * hz - stat.StartTimeTicks;
+        ulong etimes = elapsedTicks > 0 ? (ulong)(elapsedTicks / hz) : 0;
 
-        // procps pr_pcpu: per-mille = (ticks * 1000 / Hertz) / seconds, integer arithmetic, shown as x.y.
+        // procps pr_pcpu: utilisation = (utime+stime) * 100 / elapsed ticks, shown truncated to one decimal.
         ulong ticks = stat.UTimeTicks + stat.STimeTicks;
-        ulong pcpuPermille = etimes > 0 ? ticks * 1000UL / (ulong)system.ClockTicksPerSecond / etimes : 0;
+        ulong pcpuPermille = elapsedTicks > 0 ? (ulong)(ticks * 1000.0 / elapsedTicks) : 0;
 
         // procps pr_pmem: per-mille = VmRSS(kB) * 1000 / MemTotal(kB).
         ulong pmemPermille = system.MemTotalKiB > 0 ? status.VmRssKiB * 1000UL / system.MemTotalKiB : 0;
