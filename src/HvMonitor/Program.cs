@@ -67,7 +67,9 @@ public static class Program
 
     private static int CollectAndEmit(CliOptions options, Stream stdout, OperatorLog log)
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var result = Collector.Run(options.Backend, new BackendSettings(options.Uri, options.ProcRoot), options.Timeout);
+        log.Info($"collected {result.Envelope.Data.VMs.Count} VM(s) in {clock.Elapsed.TotalSeconds.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture)} s");
         foreach (var warning in result.Warnings)
             log.Warn(warning);
         if (result.Envelope.Error != ErrorCodes.None)

@@ -12,13 +12,17 @@ public sealed class OperatorLog(TextWriter? stderr)
 
     public void AppendTo(string? file) => _file = file;
 
+    /// <summary>Routine facts (one line per collection): the log file only, never stderr, so cron stays quiet.</summary>
+    public void Info(string message) => Write(message, toStderr: false);
+
     public void Warn(string message) => Write("warning: " + message);
 
     public void Error(string message) => Write("error: " + message);
 
-    private void Write(string message)
+    private void Write(string message, bool toStderr = true)
     {
-        stderr?.WriteLine("hv-monitor: " + message);
+        if (toStderr)
+            stderr?.WriteLine("hv-monitor: " + message);
         if (_file is null)
             return;
         try
