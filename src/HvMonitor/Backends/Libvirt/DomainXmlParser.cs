@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Xml;
-using System.Xml.Linq;
 
 namespace HvMonitor.Backends.Libvirt;
 
@@ -25,82 +24,172 @@ public sealed record DomainConfig(
 
 /// <summary>
 /// Parses <c>virsh dumpxml</c> / virDomainGetXMLDesc output: <c>&lt;domain type='kvm'&gt;&lt;name&gt;web&lt;/name&gt;...</c>.
-/// Pure. DTDs are refused: the XML comes from a daemon, but we never expand entities we did not ask for.
+/// Pure. One forward pass with XmlReader picking out the few elements we report (no DOM: this runs once
+/// per domain on every collection). DTDs are refused: we never expand entities we did not ask for.
 /// </summary>
 public static class DomainXmlParser
 {
-    private static readonly XmlReaderSettings Settings = new() { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null };
-    private static readonly XNamespace LibosinfoNs = "http://libosinfo.org/xmlns/libvirt/domain/1.0";
+    private static readonly XmlReaderSettings Settings = new()
+    {
+        DtdProcessing = DtdProcessing.Prohibit,
+        XmlResolver = null,
+        IgnoreComments = true,
+        IgnoreWhitespace = true,
+        IgnoreProcessingInstructions = true,
+    };
+
+    private const string LibosinfoNs = "http://libosinfo.org/xmlns/libvirt/domain/1.0";
 
     public static DomainConfig Parse(string xml)
     {
-        XElement root;
         try
         {
             using var reader = XmlReader.Create(new StringReader(xml), Settings);
-            root = XElement.Load(reader);
+            return Parse(reader);
         }
         catch (XmlException e)
         {
             throw new FormatException($"domain XML is not well-formed: {e.Message}", e);
         }
-        if (root.Name.LocalName != "domain")
-            throw new FormatException($"expected a <domain> element, found <{root.Name.LocalName}>");
+    }
 
-        var devices = root.Element("devices");
+    private static DomainConfig Parse(XmlReader reader)
+    {
+        reader.MoveToContent();
+        if (reader.NodeType != XmlNodeType.Element || reader.LocalName != "domain")
+            throw new FormatException($"expected a <domain> element, found <{reader.LocalName}>");
+        string type = reader.GetAttribute("type") ?? "";
+        string name = "", uuid = "", osId = "";
+        ulong memoryBytes = 0, vcpus = 0;
+        var disks = new List<DiskBuilder>();
+        var nics = new List<InterfaceBuilder>();
+        var graphics = new List<GraphicsBuilder>();
+
+        int rootDepth = reader.Depth;
+        string section = "";  // the current child of <domain>: devices, metadata, ...
+        string device = "";   // the current child of <devices>: disk, interface, graphics, ...
+        bool advance = !reader.IsEmptyElement;
+        bool more = advance;
+        while (more)
+        {
+            // ReadElementContentAsString leaves the reader on the next node already: do not skip it.
+            if (advance && !reader.Read())
+                break;
+            advance = true;
+            if (reader.NodeType != XmlNodeType.Element)
+                continue;
+            int depth = reader.Depth - rootDepth;
+            switch (depth)
+            {
+                case 1:
+                    section = reader.LocalName;
+                    switch (section)
+                    {
+                        case "name": name = reader.ReadElementContentAsString(); advance = false; break;
+                        case "uuid": uuid = reader.ReadElementContentAsString(); advance = false; break;
+                        case "vcpu": vcpus = ParseULong(reader.ReadElementContentAsString()); advance = false; break;
+                        case "memory":
+                            var unit = reader.GetAttribute("unit");
+                            memoryBytes = ToBytes(reader.ReadElementContentAsString(), unit);
+                            advance = false;
+                            break;
+                    }
+                    break;
+                case 2 when section == "devices":
+                    device = reader.LocalName;
+                    switch (device)
+                    {
+                        case "disk": disks.Add(new DiskBuilder { Device = reader.GetAttribute("device") ?? "disk" }); break;
+                        case "interface": nics.Add(new InterfaceBuilder { Type = reader.GetAttribute("type") ?? "" }); break;
+                        case "graphics":
+                            graphics.Add(new GraphicsBuilder
+                            {
+                                Type = reader.GetAttribute("type") ?? "",
+                                Listen = reader.GetAttribute("listen"),
+                                Socket = reader.GetAttribute("socket"),
+                                Port = reader.GetAttribute("port") ?? reader.GetAttribute("tlsPort"),
+                            });
+                            break;
+                    }
+                    break;
+                case 3 when section == "devices":
+                    ReadDeviceChild(reader, device, disks, nics, graphics);
+                    break;
+                case 3 when section == "metadata" && reader.LocalName == "os" && reader.NamespaceURI == LibosinfoNs:
+                    osId = reader.GetAttribute("id") ?? "";
+                    break;
+            }
+            more = !reader.EOF;
+        }
+
         return new DomainConfig(
-            Type: (string?)root.Attribute("type") ?? "",
-            Name: (string?)root.Element("name") ?? "",
-            Uuid: (string?)root.Element("uuid") ?? "",
-            MemoryBytes: ToBytes(root.Element("memory")),
-            Vcpus: ParseULong((string?)root.Element("vcpu")),
-            OsId: (string?)root.Element("metadata")?.Element(LibosinfoNs + "libosinfo")?.Element(LibosinfoNs + "os")?.Attribute("id") ?? "",
-            Disks: devices?.Elements("disk").Select(ParseDisk).Where(d => d.Target.Length > 0).ToList() ?? [],
-            Interfaces: devices?.Elements("interface").Select(ParseInterface).ToList() ?? [],
-            Graphics: devices?.Elements("graphics").Select(ParseGraphics).ToList() ?? []);
+            type, name, uuid, memoryBytes, vcpus, osId,
+            disks.Where(d => d.Target.Length > 0).Select(d => new DiskConfig(d.Target, d.Device, d.Source)).ToList(),
+            nics.Select(n => new InterfaceConfig(n.Type, n.Mac, n.SourceBridge, n.SourceNetwork, n.SourceDevice, n.Target)).ToList(),
+            graphics.Select(g => new GraphicsConfig(g.Type, g.Listen, PositivePort(g.Port), g.Socket)).ToList());
     }
 
-    private static DiskConfig ParseDisk(XElement disk)
+    /// <summary>Direct children of a device: &lt;source&gt;, &lt;target&gt;, &lt;mac&gt;, &lt;listen&gt;. Deeper ones (a backing store's source) are not ours.</summary>
+    private static void ReadDeviceChild(XmlReader reader, string device, List<DiskBuilder> disks, List<InterfaceBuilder> nics, List<GraphicsBuilder> graphics)
     {
-        var source = disk.Element("source");
-        // file= for files, dev= for block devices, name= for network disks (rbd pool/image), volume= for pools.
-        var path = (string?)source?.Attribute("file") ?? (string?)source?.Attribute("dev")
-                   ?? (string?)source?.Attribute("name") ?? (string?)source?.Attribute("volume");
-        return new DiskConfig(
-            Target: (string?)disk.Element("target")?.Attribute("dev") ?? "",
-            Device: (string?)disk.Attribute("device") ?? "disk",
-            SourcePath: path);
+        switch (device, reader.LocalName)
+        {
+            case ("disk", "source") when disks.Count > 0:
+                // file= for files, dev= for block devices, name= for network disks (rbd pool/image), volume= for pools.
+                disks[^1].Source = reader.GetAttribute("file") ?? reader.GetAttribute("dev")
+                                   ?? reader.GetAttribute("name") ?? reader.GetAttribute("volume");
+                break;
+            case ("disk", "target") when disks.Count > 0:
+                disks[^1].Target = reader.GetAttribute("dev") ?? "";
+                break;
+            case ("interface", "mac") when nics.Count > 0:
+                nics[^1].Mac = reader.GetAttribute("address") ?? "";
+                break;
+            case ("interface", "source") when nics.Count > 0:
+                nics[^1].SourceBridge = reader.GetAttribute("bridge");
+                nics[^1].SourceNetwork = reader.GetAttribute("network");
+                nics[^1].SourceDevice = reader.GetAttribute("dev");
+                break;
+            case ("interface", "target") when nics.Count > 0:
+                nics[^1].Target = reader.GetAttribute("dev");
+                break;
+            case ("graphics", "listen") when graphics.Count > 0 && !graphics[^1].SawListen:
+                graphics[^1].SawListen = true;
+                graphics[^1].Listen ??= reader.GetAttribute("address");
+                graphics[^1].Socket ??= reader.GetAttribute("socket");
+                break;
+        }
     }
 
-    private static InterfaceConfig ParseInterface(XElement nic)
+    private sealed class DiskBuilder
     {
-        var source = nic.Element("source");
-        return new InterfaceConfig(
-            Type: (string?)nic.Attribute("type") ?? "",
-            Mac: (string?)nic.Element("mac")?.Attribute("address") ?? "",
-            SourceBridge: (string?)source?.Attribute("bridge"),
-            SourceNetwork: (string?)source?.Attribute("network"),
-            SourceDevice: (string?)source?.Attribute("dev"),
-            TargetDevice: (string?)nic.Element("target")?.Attribute("dev"));
+        public string Device = "disk";
+        public string Target = "";
+        public string? Source;
     }
 
-    private static GraphicsConfig ParseGraphics(XElement g)
+    private sealed class InterfaceBuilder
     {
-        var listenElement = g.Elements("listen").FirstOrDefault();
-        var listen = (string?)g.Attribute("listen") ?? (string?)listenElement?.Attribute("address");
-        var socket = (string?)g.Attribute("socket") ?? (string?)listenElement?.Attribute("socket");
-        var portText = (string?)g.Attribute("port") ?? (string?)g.Attribute("tlsPort");
-        int? port = int.TryParse(portText, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var p) && p > 0 ? p : null;
-        return new GraphicsConfig((string?)g.Attribute("type") ?? "", listen, port, socket);
+        public string Type = "";
+        public string Mac = "";
+        public string? SourceBridge, SourceNetwork, SourceDevice, Target;
     }
+
+    private sealed class GraphicsBuilder
+    {
+        public string Type = "";
+        public string? Listen, Socket, Port;
+        public bool SawListen;
+    }
+
+    private static int? PositivePort(string? text) =>
+        int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var p) && p > 0 ? p : null;
 
     /// <summary><c>&lt;memory unit='KiB'&gt;65536&lt;/memory&gt;</c>; libvirt's default unit is KiB.</summary>
-    private static ulong ToBytes(XElement? element)
+    private static ulong ToBytes(string text, string? unitAttribute)
     {
-        if (element is null)
-            return 0;
-        ulong value = ParseULong(element.Value);
-        string unit = ((string?)element.Attribute("unit") ?? "KiB").ToLowerInvariant();
+        ulong value = ParseULong(text);
+        string unit = (unitAttribute ?? "KiB").ToLowerInvariant();
         ulong factor = unit switch
         {
             "b" or "bytes" => 1,
