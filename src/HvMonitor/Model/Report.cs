@@ -155,8 +155,8 @@ public sealed class VmEntry : SummedStats
     [JsonPropertyName("ip")] public string Ip { get; set; } = "";
     [JsonPropertyName("console_type")] public string ConsoleType { get; set; } = "";
     [JsonPropertyName("console")] public string Console { get; set; } = "";
-    [JsonPropertyName("disks")] public SortedDictionary<string, DiskEntry> Disks { get; set; } = new(StringComparer.Ordinal);
-    [JsonPropertyName("ifs")] public SortedDictionary<string, InterfaceEntry> Ifs { get; set; } = new(NicKeyComparer.Instance);
+    [JsonPropertyOrder(1), JsonPropertyName("disks")] public SortedDictionary<string, DiskEntry> Disks { get; set; } = new(StringComparer.Ordinal);
+    [JsonPropertyOrder(1), JsonPropertyName("ifs")] public SortedDictionary<string, InterfaceEntry> Ifs { get; set; } = new(NicKeyComparer.Instance);
 }
 
 /// <summary>data.totals: sums over all VMs plus a count of VMs per state.</summary>
