@@ -6,7 +6,7 @@
 //   Benchmark  Publish, then measure it (tests/HvMonitor.Benchmarks) and write docs/performance.md and .json
 //
 // Benchmark options (all optional): --runs=15 --warmup=2 --sizes=0,10,100,1000 --lab=auto|skip
-//   --lab-extra=50 --lab-uri=qemu:///system. It installs nothing: see docs/performance.md for what it needs.
+//   --lab-extra=50 --lab-running=4 --lab-uri=qemu:///system. It installs nothing: see docs/performance.md for what it needs.
 
 var target = Argument("target", "Build");
 var configuration = Argument("configuration", "Release");
@@ -46,7 +46,7 @@ Task("Benchmark")
         .Append("--hv").AppendQuoted(MakeAbsolute(publishDir.Path.CombineWithFilePath("hv-monitor")).FullPath)
         .Append("--out").AppendQuoted(MakeAbsolute(Directory("docs")).FullPath)
         .Append("--work").AppendQuoted(MakeAbsolute(Directory("artifacts/bench")).FullPath);
-    foreach (var option in new[] { "runs", "warmup", "sizes", "lab", "lab-extra", "lab-small", "lab-uri", "compress-iterations" })
+    foreach (var option in new[] { "runs", "warmup", "sizes", "lab", "lab-extra", "lab-running", "lab-small", "lab-uri", "compress-iterations" })
     {
         if (HasArgument(option))
             args.Append("--" + option).AppendQuoted(Argument<string>(option));

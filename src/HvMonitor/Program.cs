@@ -110,14 +110,16 @@ public static class Program
     private static (byte[] Printed, int ExitCode) Emit(Envelope envelope, CliOptions options, OperatorLog log)
     {
         var json = ReportSerializer.ToUtf8Json(envelope, options.Pretty);
-        var snmp = Encoding.ASCII.GetBytes(SnmpCompression.GzipBase64(json));
+        // Compressing costs a few milliseconds: only when a compressed form is asked for, and once.
+        byte[]? snmp = null;
+        byte[] Snmp() => snmp ??= Encoding.ASCII.GetBytes(SnmpCompression.GzipBase64(json));
         if (options.Write)
         {
             try
             {
                 AtomicFile.Write(options.OutputBase, [.. json, (byte)'\n']);
-                AtomicFile.Write(options.OutputBase + ".snmp", [.. snmp, (byte)'\n']);
-                OutputSize.WarnIfTooLarge(snmp.Length + 1, options.OutputBase + ".snmp", compressed: true, log);
+                AtomicFile.Write(options.OutputBase + ".snmp", [.. Snmp(), (byte)'\n']);
+                OutputSize.WarnIfTooLarge(Snmp().Length + 1, options.OutputBase + ".snmp", compressed: true, log);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -125,10 +127,10 @@ public static class Program
                 log.Error(message);
                 envelope = new Envelope { Error = ErrorCodes.BackendFailed, ErrorString = message, Data = envelope.Data };
                 json = ReportSerializer.ToUtf8Json(envelope, options.Pretty);
-                snmp = Encoding.ASCII.GetBytes(SnmpCompression.GzipBase64(json));
+                snmp = null;
             }
         }
-        var printed = options.Compress ? snmp : json;
+        var printed = options.Compress ? Snmp() : json;
         if (!options.Quiet && !options.Write)
             OutputSize.WarnIfTooLarge(printed.Length + 1, "the output", options.Compress, log);
         return (printed, envelope.Error == ErrorCodes.None ? ExitOk : ExitEnvelopeError);

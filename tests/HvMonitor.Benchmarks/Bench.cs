@@ -78,6 +78,10 @@ public sealed class Bench(string workDir, int warmup, int runs, Action<string> l
             res.SysMs = Stat.Of(s.Select(x => x.SysMs));
             var rss = s.Where(x => x.PeakRssKiB is not null).Select(x => x.PeakRssKiB!.Value / 1024.0).ToList();
             res.PeakRssMiB = rss.Count > 0 ? Stat.Of(rss) : null;
+            var anon = s.Where(x => x.RssAnonKiB is not null).Select(x => x.RssAnonKiB!.Value / 1024.0).ToList();
+            var file = s.Where(x => x.RssFileKiB is not null).Select(x => x.RssFileKiB!.Value / 1024.0).ToList();
+            res.RssAnonAtExitMiB = anon.Count > 0 ? Stat.Of(anon) : null;
+            res.RssFileAtExitMiB = file.Count > 0 ? Stat.Of(file) : null;
 
             var c = commands[i];
             var count = Runner.CountSpawns(c.Exe, c.Args, Path.Combine(dir, $"{c.Program}.traced.out"), TimeSpan.FromSeconds(120));

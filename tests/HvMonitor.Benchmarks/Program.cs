@@ -23,6 +23,7 @@ internal static class BenchmarkProgram
           --lab-uri URI        (default: qemu:///system)
           --lab-small N        domains in the small lab scenario (default: 14, the Perl tool's figure)
           --lab-extra N        defined-only domains added for the large lab scenario (default: 50)
+          --lab-running N      guests that must run; hvm-bench-run-K guests are started to make up (default: 4)
           --compress-iterations N   in-process compression repetitions (default: 30)
         """;
 
@@ -123,6 +124,7 @@ internal static class BenchmarkProgram
                 "test:///PATH with generated domains: 2 disks, 2 NICs (NAT network with a bridge, host bridge), VNC, libosinfo, 1-2 snapshots; 80 % running, 5 % paused, 15 % shut off"));
             if (n == o.Sizes.Max())
                 largestUri = uri;
+            report.LibvirtCalls.Add(LibvirtBreakdown.Measure(uri, n, n >= 1000 ? 3 : 5));
         }
         if (virsh is null)
             report.Notes.Add("virsh is not installed (Debian: libvirt-clients): the libvirt floor and the added cost per domain could not be measured.");
@@ -163,6 +165,7 @@ internal static class BenchmarkProgram
 
         report.LoadAverageAfter = Machine.LoadAverage();
         report.AddedCost = AddedCosts(report, o.Sizes);
+        report.Breakdown = Breakdown(report);
         report.Targets = Targets.Evaluate(report, o);
 
         Directory.CreateDirectory(o.Out);
@@ -193,6 +196,7 @@ internal static class BenchmarkProgram
         }
         try
         {
+            _lab.StartRunningUpTo(o.LabRunning);
             int existing = _lab.Names().Count;
             int small = Math.Max(o.LabSmall, existing);
             int large = existing + o.LabExtra;
@@ -208,6 +212,7 @@ internal static class BenchmarkProgram
                 if (floor(o.LabUri) is { } f)
                     commands.Add(f);
                 report.Scenarios.AddRange(bench.Measure($"lab-{count}", group, $"QEMU lab, {count} domains", count, commands, what));
+                report.LibvirtCalls.Add(LibvirtBreakdown.Measure(o.LabUri, count, 5));
             }
         }
         catch (InvalidOperationException e)
@@ -254,6 +259,40 @@ internal static class BenchmarkProgram
         return result;
     }
 
+    /// <summary>hv-monitor's median wall time split into the libvirt calls it makes and the rest.</summary>
+    private static List<BreakdownRow> Breakdown(BenchReport report)
+    {
+        var rows = new List<BreakdownRow>();
+        foreach (var calls in report.LibvirtCalls.Where(c => c.Error is null))
+        {
+            bool lab = !calls.Uri.StartsWith("test:", StringComparison.Ordinal);
+            string id = lab ? $"lab-{calls.Domains}" : $"test-{calls.Domains}";
+            var hv = report.Scenarios.FirstOrDefault(s => s.Id == id && s.Program == "hv-monitor" && !s.Skipped && s.WallMs is not null);
+            if (hv is null)
+                continue;
+            double libvirt = calls.OpenCloseMs + calls.BulkStatsMs + calls.XmlDescMs + calls.SnapshotNumMs;
+            rows.Add(new BreakdownRow
+            {
+                Scenario = id,
+                Domains = calls.Domains,
+                HvWallMs = hv.WallMs!.Median,
+                OpenCloseMs = calls.OpenCloseMs,
+                BulkStatsMs = calls.BulkStatsMs,
+                XmlDescMs = calls.XmlDescMs,
+                SnapshotNumMs = calls.SnapshotNumMs,
+                OwnMs = hv.WallMs.Median - libvirt,
+                ExtraCallsMsPerDomain = calls.Domains > 0 ? (calls.XmlDescMs + calls.SnapshotNumMs) / calls.Domains : null,
+            });
+        }
+        var baseline = rows.FirstOrDefault(r => r.Scenario == "test-0");
+        if (baseline is not null)
+        {
+            foreach (var r in rows.Where(r => r.Scenario.StartsWith("test-", StringComparison.Ordinal) && r.Domains > 0))
+                r.OwnMsPerDomain = (r.OwnMs - baseline.OwnMs) / r.Domains;
+        }
+        return rows;
+    }
+
     private static (string Commit, bool Dirty) GitCommit(string repo)
     {
         if (Exec.Which("git") is null)
@@ -287,6 +326,7 @@ internal sealed class Options
     public string LabUri { get; private set; } = "qemu:///system";
     public int LabSmall { get; private set; } = 14;
     public int LabExtra { get; private set; } = 50;
+    public int LabRunning { get; private set; } = 4;
     public int CompressIterations { get; private set; } = 30;
 
     public static Options Parse(string[] args)
@@ -308,6 +348,7 @@ internal sealed class Options
                 case "--warmup": o.Warmup = Int(0); break;
                 case "--lab-small": o.LabSmall = Int(0); break;
                 case "--lab-extra": o.LabExtra = Int(0); break;
+                case "--lab-running": o.LabRunning = Int(0); break;
                 case "--compress-iterations": o.CompressIterations = Int(1); break;
                 case "--lab-uri": o.LabUri = Value(); break;
                 case "--lab":

@@ -5,7 +5,8 @@ namespace HvMonitor.Benchmarks;
 /// <summary>
 /// The real libvirt + QEMU host (normally the one tests/lab/lab.sh sets up). For the run it defines
 /// extra defined-only domains named hvm-bench-NNN (never started) so that the host has many domains,
-/// and undefines them again on Dispose. It touches no other domain.
+/// starts hvm-bench-run-N guests if fewer than a few guests run, and destroys and undefines all of
+/// them again on Dispose. It touches no other domain.
 /// </summary>
 public sealed class QemuLab : IDisposable
 {
@@ -61,8 +62,51 @@ public sealed class QemuLab : IDisposable
     {
         var all = Names();
         int running = Names("--state-running").Count, paused = Names("--state-paused").Count, off = Names("--state-shutoff").Count;
-        int bench = all.Count(n => n.StartsWith(Prefix, StringComparison.Ordinal));
-        return $"{all.Count} domains: {running} running, {paused} paused, {off} shut off ({bench} of them defined-only {Prefix}NNN for this run)";
+        int bench = all.Count(n => n.StartsWith(Prefix, StringComparison.Ordinal) && !n.StartsWith(Prefix + "run-", StringComparison.Ordinal));
+        int benchRunning = all.Count(n => n.StartsWith(Prefix + "run-", StringComparison.Ordinal));
+        return $"{all.Count} domains: {running} running, {paused} paused, {off} shut off; for this run the harness started {benchRunning} " +
+               $"guests ({Prefix}run-K) and defined {bench} more, never started ({Prefix}NNN)";
+    }
+
+    /// <summary>
+    /// Starts hvm-bench-run-N guests (tiny TCG VMs with nothing to boot, which idle) until WANTED domains
+    /// run on the host, so the lab scenario has live QEMU processes even when the lab's own guests are down.
+    /// </summary>
+    public void StartRunningUpTo(int wanted)
+    {
+        int running = Names("--state-running").Count;
+        if (running >= wanted)
+            return;
+        _log($"lab: starting {wanted - running} {Prefix}run-N guests (TCG, 64 MiB, nothing to boot)");
+        bool bridge = Directory.Exists("/sys/class/net/hvmbr0");
+        for (int k = 1; running < wanted; k++)
+        {
+            string name = $"{Prefix}run-{k}";
+            if (Names().Contains(name))
+                continue;
+            string disk = CreateDisk(name);
+            var xmlPath = Path.Combine(_xmlDir, name + ".xml");
+            File.WriteAllText(xmlPath, DomainXml(name, 900 + k, disk, bridge));
+            var r = Exec.Capture("virsh", "-q", "-c", _uri, "define", xmlPath);
+            if (!r.Ok)
+                throw new InvalidOperationException($"virsh define {name} failed: {r.FirstErrorLine}");
+            r = Exec.Capture("virsh", "-q", "-c", _uri, "start", name);
+            if (!r.Ok)
+                throw new InvalidOperationException($"virsh start {name} failed: {r.FirstErrorLine}");
+            running++;
+        }
+    }
+
+    private string CreateDisk(string name)
+    {
+        string disk = Path.Combine(ImageDir, name + ".qcow2");
+        if (Exec.Which("qemu-img") is null)
+            return disk;
+        Directory.CreateDirectory(ImageDir);
+        var img = Exec.Capture("qemu-img", "create", "-q", "-f", "qcow2", disk, "1G");
+        if (!img.Ok)
+            throw new InvalidOperationException($"qemu-img create {disk} failed: {img.FirstErrorLine}");
+        return disk;
     }
 
     /// <summary>Defines hvm-bench-NNN domains until the host has TOTAL domains (none if it already has that many).</summary>
@@ -71,29 +115,23 @@ public sealed class QemuLab : IDisposable
         int have = Names().Count;
         if (have >= total)
             return;
-        bool haveQemuImg = Exec.Which("qemu-img") is not null;
-        if (haveQemuImg)
-            Directory.CreateDirectory(ImageDir);
+        bool bridge = Directory.Exists("/sys/class/net/hvmbr0");
         _log($"lab: defining {total - have} {Prefix}NNN domains (defined only, never started)");
         for (; have < total; have++, _next++)
         {
             string name = Prefix + _next.ToString("D3", CultureInfo.InvariantCulture);
-            string disk = Path.Combine(ImageDir, name + ".qcow2");
-            if (haveQemuImg)
-            {
-                var img = Exec.Capture("qemu-img", "create", "-q", "-f", "qcow2", disk, "1G");
-                if (!img.Ok)
-                    throw new InvalidOperationException($"qemu-img create {disk} failed: {img.FirstErrorLine}");
-            }
+            if (Names().Contains(name))
+                continue;
+            string disk = CreateDisk(name);
             var xmlPath = Path.Combine(_xmlDir, name + ".xml");
-            File.WriteAllText(xmlPath, DomainXml(name, _next, disk));
+            File.WriteAllText(xmlPath, DomainXml(name, _next, disk, bridge));
             var r = Exec.Capture("virsh", "-q", "-c", _uri, "define", xmlPath);
             if (!r.Ok)
                 throw new InvalidOperationException($"virsh define {name} failed: {r.FirstErrorLine}");
         }
     }
 
-    private static string DomainXml(string name, int i, string disk) => $"""
+    private static string DomainXml(string name, int i, string disk, bool bridge) => $"""
         <domain type='qemu'>
           <name>{name}</name>
           <metadata>
@@ -110,11 +148,7 @@ public sealed class QemuLab : IDisposable
               <source file='{disk}'/>
               <target dev='vda' bus='virtio'/>
             </disk>
-            <interface type='bridge'>
-              <mac address='52:54:00:be:{(i >> 8) & 0xff:x2}:{i & 0xff:x2}'/>
-              <source bridge='hvmbr0'/>
-              <model type='virtio'/>
-            </interface>
+            {(bridge ? $"<interface type='bridge'><mac address='52:54:00:be:{(i >> 8) & 0xff:x2}:{i & 0xff:x2}'/><source bridge='hvmbr0'/><model type='virtio'/></interface>" : "")}
             <graphics type='vnc' autoport='yes' listen='127.0.0.1'/>
           </devices>
         </domain>
@@ -137,6 +171,7 @@ public sealed class QemuLab : IDisposable
             _log($"lab: undefining {bench.Count} {Prefix}NNN domains");
         foreach (var name in bench)
         {
+            Exec.Capture("virsh", "-q", "-c", _uri, "destroy", name); // only the -run-N ones are running
             var r = Exec.Capture("virsh", "-q", "-c", _uri, "undefine", name, "--snapshots-metadata");
             if (!r.Ok)
                 _log($"lab: undefine {name} failed: {r.FirstErrorLine}");

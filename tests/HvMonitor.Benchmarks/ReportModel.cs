@@ -18,8 +18,28 @@ public sealed class BenchReport
     public List<AddedCost> AddedCost { get; set; } = [];
     public List<CompressionResult> Compression { get; set; } = [];
     public CompressEndToEnd? CompressEndToEnd { get; set; }
+    public List<LibvirtCallTimes> LibvirtCalls { get; set; } = [];
+    public List<BreakdownRow> Breakdown { get; set; } = [];
     public List<TargetResult> Targets { get; set; } = [];
     public List<string> Notes { get; set; } = [];
+}
+
+/// <summary>Where one collection's wall time goes: libvirt's calls (timed in the harness) and the rest, hv-monitor's own.</summary>
+public sealed class BreakdownRow
+{
+    public string Scenario { get; set; } = "";
+    public int Domains { get; set; }
+    public double HvWallMs { get; set; }
+    public double OpenCloseMs { get; set; }
+    public double BulkStatsMs { get; set; }
+    public double XmlDescMs { get; set; }
+    public double SnapshotNumMs { get; set; }
+    /// <summary>hv-monitor's wall time minus every libvirt call above: runtime start-up, libvirt.so loading, parsing, building and writing.</summary>
+    public double OwnMs { get; set; }
+    /// <summary>(Own(N) − Own(0)) / N, on the same driver.</summary>
+    public double? OwnMsPerDomain { get; set; }
+    /// <summary>(XmlDesc + SnapshotNum) / N: libvirt calls beyond the bulk one, per domain.</summary>
+    public double? ExtraCallsMsPerDomain { get; set; }
 }
 
 public sealed class MachineInfo
@@ -66,6 +86,9 @@ public sealed class ScenarioResult
     public Stat? UserMs { get; set; }
     public Stat? SysMs { get; set; }
     public Stat? PeakRssMiB { get; set; }
+    /// <summary>Anonymous (heap, stacks, JIT code) and file-backed (mapped binaries and libraries) resident memory at exit.</summary>
+    public Stat? RssAnonAtExitMiB { get; set; }
+    public Stat? RssFileAtExitMiB { get; set; }
     /// <summary>Processes created per run (fork, vfork, clone without CLONE_THREAD), by the program or any descendant.</summary>
     public int? ChildProcesses { get; set; }
     /// <summary>execve calls per run after the program's own.</summary>

@@ -12,6 +12,8 @@ public sealed record RunResult(
     double UserMs,
     double SysMs,
     long? PeakRssKiB,
+    long? RssAnonKiB,
+    long? RssFileKiB,
     string StdoutPath,
     string StderrPath)
 {
@@ -36,6 +38,9 @@ public sealed record SpawnCount(int Processes, int Execs, int Threads, int ExitC
 /// </remarks>
 public static unsafe class Runner
 {
+    /// <summary>For diagnosis: when set to a directory, every measured process's /proc/PID/smaps at exit is copied there.</summary>
+    public const string SmapsDirVariable = "HVBENCH_SMAPS_DIR";
+
     private static readonly IReadOnlyList<string> Environ = BuildEnviron();
 
     private static List<string> BuildEnviron()
@@ -56,7 +61,7 @@ public static unsafe class Runner
         if (measureRss)
             PTrace(PTRACE_SEIZE, pid, IntPtr.Zero, PTRACE_O_TRACEEXIT | PTRACE_O_EXITKILL);
 
-        long? peakKiB = null;
+        long? peakKiB = null, anonKiB = null, fileKiB = null;
         long pausedTicks = 0;
         RUsage usage;
         int status;
@@ -75,6 +80,10 @@ public static unsafe class Runner
             {
                 long t = Stopwatch.GetTimestamp();
                 peakKiB = ReadStatusKiB(pid, "VmHWM:");
+                anonKiB = ReadStatusKiB(pid, "RssAnon:");
+                fileKiB = ReadStatusKiB(pid, "RssFile:");
+                if (Environment.GetEnvironmentVariable(SmapsDirVariable) is { Length: > 0 } smapsDir)
+                    File.Copy($"/proc/{pid}/smaps", Path.Combine(smapsDir, $"{Path.GetFileName(exe)}-{pid}.smaps"), overwrite: true);
                 PTrace(PTRACE_CONT, pid, IntPtr.Zero, IntPtr.Zero);
                 pausedTicks += Stopwatch.GetTimestamp() - t;
             }
@@ -88,7 +97,7 @@ public static unsafe class Runner
         long end = Stopwatch.GetTimestamp();
         double wall = (end - start - pausedTicks) * 1000.0 / Stopwatch.Frequency;
         int exitCode = WIfExited(status) ? WExitStatus(status) : 128 + WTermSig(status);
-        return new RunResult(exitCode, wall, usage.UTime.Milliseconds, usage.STime.Milliseconds, peakKiB, stdoutPath, stderrPath);
+        return new RunResult(exitCode, wall, usage.UTime.Milliseconds, usage.STime.Milliseconds, peakKiB, anonKiB, fileKiB, stdoutPath, stderrPath);
     }
 
     /// <summary>
