@@ -24,6 +24,12 @@ IMG_DIR="/var/lib/libvirt/images/hvm-lab"
 LIBVIRTD_CONF="/etc/libvirt/libvirtd.conf"
 PACKAGES=(libvirt-daemon-system libvirt-clients qemu-system-x86 qemu-utils snmpd snmp iproute2 procps strace)
 UNPRIV_USER="hvmtest"
+# The SMIv2 base modules (SNMPv2-SMI, -TC, -CONF, SNMP-FRAMEWORK-MIB) that NET-SNMP-EXTEND-MIB (in
+# libsnmp-base) imports. Debian ships them only in snmp-mibs-downloader (non-free, downloads at install
+# time); erlang-snmp (main) carries the same IETF files. The SNMP tests load them so that snmpget
+# formats nsExtendOutputFull as a DisplayString, exactly as LibreNMS (which ships these MIBs) sees it.
+LAB_MIB_DIR="/usr/local/share/hv-monitor-lab/mibs"
+LAB_MIBS=(SNMPv2-SMI SNMPv2-TC SNMPv2-CONF SNMP-FRAMEWORK-MIB)
 
 # Every guest the lab owns. Teardown touches these names and nothing else, so the lab can share a
 # host with real domains. hvm-spice only exists when QEMU has SPICE support, but is always torn down.
@@ -61,6 +67,27 @@ domain_state() { virsh_rw domstate "$1" 2>/dev/null | head -n1; }
 # ---------------------------------------------------------------------------------------------------
 # install
 
+# Extracts the four MIB files from the erlang-snmp package without installing it (and the Erlang
+# runtime it depends on).
+install_lab_mibs() {
+    local m missing=0
+    for m in "${LAB_MIBS[@]}"; do [[ -s $LAB_MIB_DIR/$m.mib ]] || missing=1; done
+    ((missing)) || return 0
+    log "extracting ${LAB_MIBS[*]} from erlang-snmp into $LAB_MIB_DIR"
+    local tmp
+    tmp="$(mktemp -d)"
+    (cd "$tmp" && apt-get download erlang-snmp >/dev/null 2>&1) \
+        || (apt-get update >/dev/null && cd "$tmp" && apt-get download erlang-snmp >/dev/null) \
+        || { rm -rf "$tmp"; die "apt-get download erlang-snmp failed"; }
+    dpkg-deb -x "$tmp"/erlang-snmp_*.deb "$tmp/x" || { rm -rf "$tmp"; die "cannot unpack erlang-snmp"; }
+    install -d -m 0755 "$LAB_MIB_DIR"
+    for m in "${LAB_MIBS[@]}"; do
+        install -m 0644 "$tmp"/x/usr/lib/erlang/lib/snmp-*/mibs/"$m".mib "$LAB_MIB_DIR/$m.mib" \
+            || { rm -rf "$tmp"; die "erlang-snmp has no $m.mib"; }
+    done
+    rm -rf "$tmp"
+}
+
 cmd_install() {
     need_root
     local missing=() p
@@ -72,12 +99,13 @@ cmd_install() {
     done
     if ((${#missing[@]} == 0)); then
         log "all packages already installed"
-        return 0
+    else
+        log "installing: ${missing[*]}"
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update
+        apt-get install -y --no-install-recommends "${PACKAGES[@]}"
     fi
-    log "installing: ${missing[*]}"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update
-    apt-get install -y --no-install-recommends "${PACKAGES[@]}"
+    install_lab_mibs
 }
 
 # ---------------------------------------------------------------------------------------------------

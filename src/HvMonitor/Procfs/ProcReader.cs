@@ -8,19 +8,27 @@ namespace HvMonitor.Procfs;
 /// Reads process statistics from /proc (or a fixture tree standing in for it). All Linux process
 /// facts go through here: no ps, no child process.
 /// </summary>
-public sealed class ProcReader(string procRoot = "/proc")
+public sealed class ProcReader
 {
-    private SystemInfo? _system;
-    private Dictionary<string, int>? _qemuPidsByGuest;
+    private readonly Lazy<SystemInfo> _system;
+    private readonly Lazy<Dictionary<string, int>> _qemuPidsByGuest;
 
-    public string ProcRoot { get; } = procRoot;
+    /// <summary>Safe to use from several threads: the shared look-ups are computed once.</summary>
+    public ProcReader(string procRoot = "/proc")
+    {
+        ProcRoot = procRoot;
+        _system = new Lazy<SystemInfo>(() => new SystemInfo(
+            SystemInfo.ParseUptime(File.ReadAllText(Path.Combine(ProcRoot, "uptime"))),
+            SystemInfo.ParseMemTotalKiB(File.ReadAllText(Path.Combine(ProcRoot, "meminfo"))),
+            LibC.ClockTicksPerSecond,
+            Environment.SystemPageSize));
+        _qemuPidsByGuest = new Lazy<Dictionary<string, int>>(ScanQemuProcesses);
+    }
+
+    public string ProcRoot { get; }
 
     /// <summary>Uptime, MemTotal, CLK_TCK and page size, read once per collection.</summary>
-    public SystemInfo System => _system ??= new SystemInfo(
-        SystemInfo.ParseUptime(File.ReadAllText(Path.Combine(ProcRoot, "uptime"))),
-        SystemInfo.ParseMemTotalKiB(File.ReadAllText(Path.Combine(ProcRoot, "meminfo"))),
-        LibC.ClockTicksPerSecond,
-        Environment.SystemPageSize);
+    public SystemInfo System => _system.Value;
 
     public ProcessStats ReadProcessStats(int pid)
     {
@@ -53,8 +61,7 @@ public sealed class ProcReader(string procRoot = "/proc")
     {
         if (pidFile is not null && TryReadPidFile(pidFile) is int pid && GuestNameOf(pid) == guestName)
             return pid;
-        _qemuPidsByGuest ??= ScanQemuProcesses();
-        return _qemuPidsByGuest.TryGetValue(guestName, out var found) ? found : null;
+        return _qemuPidsByGuest.Value.TryGetValue(guestName, out var found) ? found : null;
     }
 
     private static int? TryReadPidFile(string path)
