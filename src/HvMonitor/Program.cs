@@ -93,10 +93,7 @@ public static class Program
             stdout.Write(cached);
             return ExitOk;
         }
-        // Wait for a concurrent collector a little longer than it may itself take.
-        using var cacheLock = CacheLock.Acquire(options.OutputBase + ".lock", options.Timeout + TimeSpan.FromSeconds(5));
-        if (cacheLock is null)
-            log.Warn($"{options.OutputBase}.lock is still held after {options.Timeout.TotalSeconds + 5:0} s; collecting without it");
+        using var cacheLock = TakeCacheLock(options, log);
         cached = ReportCache.ReadIfFresh(options);
         if (cached is not null)
         {
@@ -104,6 +101,26 @@ public static class Program
             return ExitOk;
         }
         return CollectAndEmit(options, stdout, log);
+    }
+
+    /// <summary>The serve-mode lock, or null (logged) when it cannot be had: then this run collects without it.</summary>
+    private static CacheLock? TakeCacheLock(CliOptions options, OperatorLog log)
+    {
+        try
+        {
+            // Wait for a concurrent collector a little longer than it may itself take.
+            var cacheLock = CacheLock.Acquire(options.OutputBase + ".lock", options.Timeout + TimeSpan.FromSeconds(5));
+            if (cacheLock is null)
+                log.Warn($"{options.OutputBase}.lock is still held after {options.Timeout.TotalSeconds + 5:0} s; collecting without it");
+            return cacheLock;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The cache directory is missing or not writable (snmpd's user must own it): collect anyway, so
+            // that the poller gets the data and, from the failed cache write, an error naming the path.
+            log.Warn($"cannot take {options.OutputBase}.lock: {e.Message}; collecting without it");
+            return null;
+        }
     }
 
     /// <summary>Writes the files -w asks for; returns what to print. A failed write becomes the envelope's error.</summary>
@@ -131,7 +148,9 @@ public static class Program
             }
         }
         var printed = options.Compress ? Snmp() : json;
-        if (!options.Quiet && !options.Write)
+        // Check what is printed when that is what gets served: a plain run, or serve mode without -c (snmpd
+        // serves our stdout). With -w the .snmp file was checked above, and -c prints that same text.
+        if (!options.Quiet && (!options.Write || (options.ServeMode && !options.Compress)))
             OutputSize.WarnIfTooLarge(printed.Length + 1, "the output", options.Compress, log);
         return (printed, envelope.Error == ErrorCodes.None ? ExitOk : ExitEnvelopeError);
     }
