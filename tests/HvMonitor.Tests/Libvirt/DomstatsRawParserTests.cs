@@ -24,7 +24,7 @@ public class DomstatsRawParserTests
             foreach (var pair in pairs)
             {
                 var key = pair.Trim()[..pair.Trim().IndexOf('=')];
-                Assert.Equal(pair.Trim()[(key.Length + 1)..], stats.Values[key]);
+                Assert.Equal(pair.Trim()[(key.Length + 1)..], stats.Text(key));
             }
         }
     }

@@ -17,7 +17,7 @@ public static class DomstatsRawParser
     {
         var result = new List<DomainStats>();
         string? name = null;
-        Dictionary<string, string>? values = null;
+        Dictionary<string, StatValue>? values = null;
         int lineNumber = 0;
         foreach (var rawLine in text.Split('\n'))
         {
@@ -33,14 +33,14 @@ public static class DomstatsRawParser
                     throw new FormatException($"domstats line {lineNumber}: unterminated domain name: {line}");
                 // The name is everything between the first and the last quote: it may contain quotes itself.
                 name = line[DomainPrefix.Length..end];
-                values = new Dictionary<string, string>(StringComparer.Ordinal);
+                values = new Dictionary<string, StatValue>(StringComparer.Ordinal);
                 continue;
             }
             var trimmed = line.TrimStart();
             int eq = trimmed.IndexOf('=');
             if (values is null || eq <= 0 || trimmed.Length == line.Length)
                 throw new FormatException($"domstats line {lineNumber}: expected '  key=value' inside a 'Domain:' block: {line}");
-            values[trimmed[..eq]] = trimmed[(eq + 1)..];
+            values[trimmed[..eq]] = StatValue.Parse(trimmed[(eq + 1)..]);
         }
         Flush();
         return result;

@@ -8,6 +8,9 @@ namespace HvMonitor.Backends.Libvirt;
 /// <summary>A domain inside a stats list; valid until the list is disposed.</summary>
 public readonly record struct DomainHandle(IntPtr Pointer);
 
+/// <summary>One domain of a stats list: its handle for further calls, and its stats.</summary>
+public sealed record DomainRecord(DomainHandle Domain, DomainStats Stats);
+
 /// <summary>The result of virConnectGetAllDomainStats: records plus the native list that owns them.</summary>
 public sealed unsafe class DomainStatsList : IDisposable
 {
@@ -16,38 +19,36 @@ public sealed unsafe class DomainStatsList : IDisposable
     internal DomainStatsList(DomainStatsRecord** records, int count)
     {
         _records = records;
-        var items = new List<(DomainHandle, DomainStats)>(count);
+        var items = new DomainRecord[count];
         for (int i = 0; i < count; i++)
         {
             var record = records[i];
             var name = Marshal.PtrToStringUTF8(virDomainGetName(record->Domain)) ?? "";
-            items.Add((new DomainHandle(record->Domain), new DomainStats(name, ReadParams(record->Params, record->NParams))));
+            items[i] = new DomainRecord(new DomainHandle(record->Domain), new DomainStats(name, ReadParams(record->Params, record->NParams)));
         }
         Items = items;
     }
 
-    public IReadOnlyList<(DomainHandle Domain, DomainStats Stats)> Items { get; }
+    public DomainRecord[] Items { get; }
 
-    private static Dictionary<string, string> ReadParams(TypedParameter* p, int n)
+    private static Dictionary<string, StatValue> ReadParams(TypedParameter* p, int n)
     {
-        var values = new Dictionary<string, string>(n, StringComparer.Ordinal);
+        var values = new Dictionary<string, StatValue>(n, StringComparer.Ordinal);
         for (int i = 0; i < n; i++, p++)
         {
-            var key = Marshal.PtrToStringUTF8((IntPtr)p->Field) ?? "";
-            var inv = System.Globalization.CultureInfo.InvariantCulture;
-            string? value = p->Type switch
+            StatValue? value = p->Type switch
             {
-                ParamInt => p->I.ToString(inv),
-                ParamUInt => p->UI.ToString(inv),
-                ParamLLong => p->L.ToString(inv),
-                ParamULLong => p->UL.ToString(inv),
-                ParamDouble => p->D.ToString("R", inv),
-                ParamBoolean => p->I != 0 ? "1" : "0",
-                ParamString => Marshal.PtrToStringUTF8(p->S),
+                ParamInt => StatValue.OfSigned(p->I),
+                ParamUInt => new StatValue(p->UI, null),
+                ParamLLong => StatValue.OfSigned(p->L),
+                ParamULLong => new StatValue(p->UL, null),
+                ParamDouble => StatValue.OfReal(p->D),
+                ParamBoolean => new StatValue(p->I != 0 ? 1UL : 0UL, null),
+                ParamString => StatValue.OfText(Marshal.PtrToStringUTF8(p->S) ?? ""),
                 _ => null,
             };
-            if (value is not null)
-                values[key] = value;
+            if (value is { } v)
+                values[StatKeys.Intern(p->Field)] = v;
         }
         return values;
     }

@@ -52,25 +52,25 @@ public static class LibvirtFactsBuilder
         int count = (int)Math.Min(stats.UInt64OrZero("block.count"), 4096);
         for (int i = 0; i < count; i++)
         {
-            string p = "block." + i.ToString(CultureInfo.InvariantCulture) + ".";
-            var target = stats.Text(p + "name");
+            var k = StatKeys.Block(i);
+            var target = stats.Text(k.Name);
             if (string.IsNullOrEmpty(target) || !seen.Add(target))
                 continue;
             var entry = new DiskEntry
             {
-                Alloc = stats.UInt64OrZero(p + "capacity"),
-                InUse = stats.UInt64OrZero(p + "allocation"),
-                OnDisk = stats.UInt64OrZero(p + "physical"),
-                Rbytes = stats.UInt64OrZero(p + "rd.bytes"),
-                Rreqs = stats.UInt64OrZero(p + "rd.reqs"),
-                Rtime = stats.UInt64OrZero(p + "rd.times") / 1_000_000,
-                Wbytes = stats.UInt64OrZero(p + "wr.bytes"),
-                Wreqs = stats.UInt64OrZero(p + "wr.reqs"),
-                Wtime = stats.UInt64OrZero(p + "wr.times") / 1_000_000,
-                Freqs = stats.UInt64OrZero(p + "fl.reqs"),
-                Ftime = stats.UInt64OrZero(p + "fl.times") / 1_000_000,
+                Alloc = stats.UInt64OrZero(k.Capacity),
+                InUse = stats.UInt64OrZero(k.Allocation),
+                OnDisk = stats.UInt64OrZero(k.Physical),
+                Rbytes = stats.UInt64OrZero(k.RdBytes),
+                Rreqs = stats.UInt64OrZero(k.RdReqs),
+                Rtime = stats.UInt64OrZero(k.RdTimes) / 1_000_000,
+                Wbytes = stats.UInt64OrZero(k.WrBytes),
+                Wreqs = stats.UInt64OrZero(k.WrReqs),
+                Wtime = stats.UInt64OrZero(k.WrTimes) / 1_000_000,
+                Freqs = stats.UInt64OrZero(k.FlReqs),
+                Ftime = stats.UInt64OrZero(k.FlTimes) / 1_000_000,
             };
-            var path = stats.Text(p + "path") ?? config?.Disks.FirstOrDefault(d => d.Target == target)?.SourcePath;
+            var path = stats.Text(k.Path) ?? config?.Disks.FirstOrDefault(d => d.Target == target)?.SourcePath;
             disks.Add(new DiskFacts(target, path, entry));
         }
         // Disks the stats did not cover (inactive domain, a driver without block stats) still exist: list them with zeros.
@@ -88,13 +88,13 @@ public static class LibvirtFactsBuilder
     private static List<InterfaceEntry> BuildInterfaces(DomainStats stats, DomainConfig? config, Func<string, string?> bridgeOfNetwork)
     {
         // Counters by host-side device name (net.N.name = <target dev=...>).
-        var countersByDevice = new Dictionary<string, string>(StringComparer.Ordinal);
+        var countersByDevice = new Dictionary<string, NetKeys>(StringComparer.Ordinal);
         var statsOrder = new List<string>();
         int count = (int)Math.Min(stats.UInt64OrZero("net.count"), 4096);
         for (int i = 0; i < count; i++)
         {
-            string p = "net." + i.ToString(CultureInfo.InvariantCulture) + ".";
-            if (stats.Text(p + "name") is { Length: > 0 } dev && countersByDevice.TryAdd(dev, p))
+            var k = StatKeys.Net(i);
+            if (stats.Text(k.Name) is { Length: > 0 } dev && countersByDevice.TryAdd(dev, k))
                 statsOrder.Add(dev);
         }
 
@@ -110,8 +110,8 @@ public static class LibvirtFactsBuilder
                 Mac = nic.Mac,
                 Parent = ParentOf(nic, bridgeOfNetwork),
             };
-            if (nic.TargetDevice is { } dev && countersByDevice.TryGetValue(dev, out var prefix) && used.Add(dev))
-                FillCounters(entry, stats, prefix);
+            if (nic.TargetDevice is { } dev && countersByDevice.TryGetValue(dev, out var keys) && used.Add(dev))
+                FillCounters(entry, stats, keys);
             result.Add(entry);
         }
         foreach (var dev in statsOrder)
@@ -134,15 +134,15 @@ public static class LibvirtFactsBuilder
         _ => nic.SourceBridge ?? nic.SourceDevice ?? "",
     };
 
-    private static void FillCounters(InterfaceEntry entry, DomainStats stats, string p)
+    private static void FillCounters(InterfaceEntry entry, DomainStats stats, NetKeys k)
     {
-        entry.Ibytes = stats.UInt64OrZero(p + "rx.bytes");
-        entry.Ipkts = stats.UInt64OrZero(p + "rx.pkts");
-        entry.Ierrs = stats.UInt64OrZero(p + "rx.errs");
-        entry.Idrop = stats.UInt64OrZero(p + "rx.drop");
-        entry.Obytes = stats.UInt64OrZero(p + "tx.bytes");
-        entry.Opkts = stats.UInt64OrZero(p + "tx.pkts");
-        entry.Oerrs = stats.UInt64OrZero(p + "tx.errs");
-        entry.Odrop = stats.UInt64OrZero(p + "tx.drop");
+        entry.Ibytes = stats.UInt64OrZero(k.RxBytes);
+        entry.Ipkts = stats.UInt64OrZero(k.RxPkts);
+        entry.Ierrs = stats.UInt64OrZero(k.RxErrs);
+        entry.Idrop = stats.UInt64OrZero(k.RxDrop);
+        entry.Obytes = stats.UInt64OrZero(k.TxBytes);
+        entry.Opkts = stats.UInt64OrZero(k.TxPkts);
+        entry.Oerrs = stats.UInt64OrZero(k.TxErrs);
+        entry.Odrop = stats.UInt64OrZero(k.TxDrop);
     }
 }
