@@ -22,7 +22,18 @@ set +e
 dotnet test HvMonitor.sln -c Release --logger "console;verbosity=normal" 2>&1 | tee artifacts/test-output.txt
 status=${PIPESTATUS[0]}
 set -e
-passed=$(grep -oE '^(Passed|Failed)! +- +Failed: +[0-9]+, Passed: +[0-9]+' artifacts/test-output.txt | grep -oE 'Passed: +[0-9]+' | grep -oE '[0-9]+' | awk '{s+=$1} END {print s+0}')
-failed=$(grep -oE '^(Passed|Failed)! +- +Failed: +[0-9]+' artifacts/test-output.txt | grep -oE 'Failed: +[0-9]+' | grep -oE '[0-9]+' | awk '{s+=$1} END {print s+0}')
+# The console logger at normal verbosity ends each assembly with "Total tests: N" and indented
+# "Passed: N" / "Failed: N" lines (minimal verbosity prints "Passed!  - Failed: N, Passed: N, ..."
+# instead); either way, sum them. awk, not grep: no match must not end the script (set -e, pipefail).
+count() { # WORD
+    awk -v word="$1" '
+        $0 ~ "^ +" word ": +[0-9]+ *$" { n += $2 }
+        $0 ~ "^(Passed|Failed)! +- +Failed: +[0-9]+, Passed: +[0-9]+" {
+            for (i = 1; i <= NF; i++) if ($i == word ":") { v = $(i + 1); sub(",", "", v); n += v }
+        }
+        END { print n + 0 }' artifacts/test-output.txt
+}
+passed=$(count Passed)
+failed=$(count Failed)
 echo "${passed:-0} passed, ${failed:-0} failed"
 exit "$status"
