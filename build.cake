@@ -6,7 +6,7 @@
 //   Benchmark  Publish, then measure it (tests/HvMonitor.Benchmarks) and write docs/performance.md and .json
 //
 // Benchmark options (all optional): --runs=15 --warmup=2 --sizes=0,10,100,1000 --lab=auto|skip
-//   --lab-extra=50 --lab-running=4 --lab-uri=qemu:///system. It installs nothing: see docs/performance.md for what it needs.
+//   --lab-extra=1000 --lab-running=4 --lab-uri=qemu:///system. It installs nothing: see docs/performance.md for what it needs.
 
 var target = Argument("target", "Build");
 var configuration = Argument("configuration", "Release");

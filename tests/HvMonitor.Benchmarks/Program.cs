@@ -22,7 +22,7 @@ internal static class BenchmarkProgram
           --lab auto|skip      measure the real QEMU host (default: auto = if virsh can reach it)
           --lab-uri URI        (default: qemu:///system)
           --lab-small N        domains in the small lab scenario (default: 14, the Perl tool's figure)
-          --lab-extra N        defined-only domains added for the large lab scenario (default: 50)
+          --lab-extra N        defined-only domains added for the large lab scenario (default: 1000)
           --lab-running N      guests that must run; hvm-bench-run-K guests are started to make up (default: 4)
           --compress-iterations N   in-process compression repetitions (default: 30)
         """;
@@ -325,7 +325,7 @@ internal sealed class Options
     public string Lab { get; private set; } = "auto";
     public string LabUri { get; private set; } = "qemu:///system";
     public int LabSmall { get; private set; } = 14;
-    public int LabExtra { get; private set; } = 50;
+    public int LabExtra { get; private set; } = 1000;
     public int LabRunning { get; private set; } = 4;
     public int CompressIterations { get; private set; } = 30;
 
