@@ -22,7 +22,7 @@ public static class Program
         var log = new OperatorLog(serve ? null : stderr);
         try
         {
-            return RunParsed(args, stdout, stderr, log);
+            return RunParsed(args, stdout, log);
         }
         catch (Exception e)
         {
@@ -37,7 +37,7 @@ public static class Program
         }
     }
 
-    private static int RunParsed(IReadOnlyList<string> args, Stream stdout, TextWriter stderr, OperatorLog log)
+    private static int RunParsed(IReadOnlyList<string> args, Stream stdout, OperatorLog log)
     {
         CliOptions options;
         try
