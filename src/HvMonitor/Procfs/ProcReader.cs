@@ -27,15 +27,18 @@ public sealed class ProcReader
 
     public string ProcRoot { get; }
 
-    /// <summary>Uptime, MemTotal, CLK_TCK and page size, read once per collection.</summary>
+    /// <summary>MemTotal, CLK_TCK and page size, read once per collection (uptime as of the first read).</summary>
     public SystemInfo System => _system.Value;
 
     public ProcessStats ReadProcessStats(int pid)
     {
         var dir = Path.Combine(ProcRoot, pid.ToString(CultureInfo.InvariantCulture));
+        // The uptime is read next to the process's own counters, as ps does: pcpu and etimes divide by the
+        // time elapsed, and a big host's collection lasts long enough for a once-read uptime to skew them.
+        var uptime = SystemInfo.ParseUptime(File.ReadAllText(Path.Combine(ProcRoot, "uptime")));
         var stat = ProcStatParser.Parse(File.ReadAllText(Path.Combine(dir, "stat")));
         var status = ProcStatusParser.Parse(File.ReadAllText(Path.Combine(dir, "status")));
-        return PsCalculator.Compute(stat, status, System);
+        return PsCalculator.Compute(stat, status, System with { UptimeSeconds = uptime });
     }
 
     /// <summary>The guest name on PID's QEMU command line, or null (not QEMU, gone, unreadable).</summary>
