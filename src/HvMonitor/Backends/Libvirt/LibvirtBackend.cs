@@ -48,7 +48,7 @@ public sealed class LibvirtBackend(string? uri, ProcReader proc) : IHypervisorBa
             int done = 0;
             Parallel.ForEach(list.Items, parallel, item =>
             {
-                sink.Add(CollectOne(conn, item.Domain, item.Stats, sink, BridgeOf));
+                sink.Add(CollectOneSafely(conn, item, sink, BridgeOf));
                 // Parsing each domain's XML leaves ~15 KiB of garbage, and the runtime sizes its first
                 // generation from the CPU cache (tens of MiB), so a big host's garbage would all be
                 // resident at once before the first collection. A young-generation collection every
@@ -76,6 +76,23 @@ public sealed class LibvirtBackend(string? uri, ProcReader proc) : IHypervisorBa
         catch (LibvirtException e)
         {
             throw new BackendException(ErrorCodes.BackendFailed, e.Message, e);
+        }
+    }
+
+    /// <summary>
+    /// Whatever goes wrong with one domain, even a failure nobody foresaw, it is reported from its stats
+    /// record with a warning, and the other domains are collected as usual.
+    /// </summary>
+    private VmFacts CollectOneSafely(LibvirtConnection conn, DomainRecord item, CollectionSink sink, Func<string, string?> bridgeOf)
+    {
+        try
+        {
+            return CollectOne(conn, item.Domain, item.Stats, sink, bridgeOf);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            sink.Warn($"domain '{item.Stats.Name}': collecting it failed: {e.GetType().Name}: {e.Message}");
+            return LibvirtFactsBuilder.Build(item.Stats, null, 0, null, _ => null);
         }
     }
 
