@@ -28,11 +28,21 @@ public static class Program
         {
             // Last line of defence: whoever polls us still gets an envelope that says what went wrong.
             log.Error($"internal error: {e}");
-            PrintLine(stdout, ReportSerializer.ToUtf8Json(new Envelope
+            byte[] envelope;
+            try
             {
-                Error = ErrorCodes.BackendFailed,
-                ErrorString = $"hv-monitor internal error: {e.GetType().Name}: {e.Message}",
-            }));
+                envelope = ReportSerializer.ToUtf8Json(new Envelope
+                {
+                    Error = ErrorCodes.BackendFailed,
+                    ErrorString = $"hv-monitor internal error: {e.GetType().Name}: {e.Message}",
+                });
+            }
+            catch (Exception)
+            {
+                // Even the serializer failed: a fixed envelope, rather than a crash on stderr (snmpd's output).
+                envelope = "{\"version\":1,\"error\":2,\"errorString\":\"hv-monitor internal error\",\"data\":{}}"u8.ToArray();
+            }
+            PrintLine(stdout, envelope);
             return ExitEnvelopeError;
         }
     }
