@@ -10,25 +10,18 @@ namespace HvMonitor.Procfs;
 /// </summary>
 public sealed class ProcReader
 {
-    private readonly Lazy<SystemInfo> _system;
+    private readonly Lazy<ulong> _memTotalKiB;
     private readonly Lazy<Dictionary<string, int>> _qemuPidsByGuest;
 
     /// <summary>Safe to use from several threads: the shared look-ups are computed once.</summary>
     public ProcReader(string procRoot = "/proc")
     {
         ProcRoot = procRoot;
-        _system = new Lazy<SystemInfo>(() => new SystemInfo(
-            SystemInfo.ParseUptime(File.ReadAllText(Path.Combine(ProcRoot, "uptime"))),
-            SystemInfo.ParseMemTotalKiB(File.ReadAllText(Path.Combine(ProcRoot, "meminfo"))),
-            LibC.ClockTicksPerSecond,
-            Environment.SystemPageSize));
+        _memTotalKiB = new Lazy<ulong>(() => SystemInfo.ParseMemTotalKiB(File.ReadAllText(Path.Combine(ProcRoot, "meminfo"))));
         _qemuPidsByGuest = new Lazy<Dictionary<string, int>>(ScanQemuProcesses);
     }
 
     public string ProcRoot { get; }
-
-    /// <summary>MemTotal, CLK_TCK and page size, read once per collection (uptime as of the first read).</summary>
-    public SystemInfo System => _system.Value;
 
     public ProcessStats ReadProcessStats(int pid)
     {
@@ -38,7 +31,8 @@ public sealed class ProcReader
         var uptime = SystemInfo.ParseUptime(File.ReadAllText(Path.Combine(ProcRoot, "uptime")));
         var stat = ProcStatParser.Parse(File.ReadAllText(Path.Combine(dir, "stat")));
         var status = ProcStatusParser.Parse(File.ReadAllText(Path.Combine(dir, "status")));
-        return PsCalculator.Compute(stat, status, System with { UptimeSeconds = uptime });
+        // MemTotal does not change during a collection: read once.
+        return PsCalculator.Compute(stat, status, new SystemInfo(uptime, _memTotalKiB.Value, LibC.ClockTicksPerSecond));
     }
 
     /// <summary>The guest name on PID's QEMU command line, or null (not QEMU, gone, unreadable).</summary>

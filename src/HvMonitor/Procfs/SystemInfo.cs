@@ -3,7 +3,7 @@ using System.Globalization;
 namespace HvMonitor.Procfs;
 
 /// <summary>Host-wide numbers that turn raw /proc values into ps's: uptime, memory, clock ticks.</summary>
-public sealed record SystemInfo(double UptimeSeconds, ulong MemTotalKiB, long ClockTicksPerSecond, long PageSizeBytes)
+public sealed record SystemInfo(double UptimeSeconds, ulong MemTotalKiB, long ClockTicksPerSecond)
 {
     /// <summary>/proc/uptime: <c>350735.47 234388.90</c></summary>
     public static double ParseUptime(string text)

@@ -37,7 +37,7 @@ public class RecordedHostTests
         var system = new SystemInfo(
             SystemInfo.ParseUptime(SampleFile.Read("libvirt/proc-uptime.txt")),
             SystemInfo.ParseMemTotalKiB(SampleFile.Read("libvirt/proc-meminfo-head.txt")),
-            long.Parse(SampleFile.Read("libvirt/getconf-clk-tck.txt").Trim(), CultureInfo.InvariantCulture), 4096);
+            long.Parse(SampleFile.Read("libvirt/getconf-clk-tck.txt").Trim(), CultureInfo.InvariantCulture));
         var snapshots = SampleFile.Read("libvirt/snapshot-list-hvm-alpha.txt").Split('\n').Skip(2).Count(l => l.Trim().Length > 0);
 
         var vms = DomstatsRawParser.Parse(SampleFile.Read("libvirt/domstats-raw.txt")).Select(stats =>

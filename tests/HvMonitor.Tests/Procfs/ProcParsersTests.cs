@@ -9,8 +9,7 @@ public class ProcParsersTests
     private static SystemInfo RecordedSystem() => new(
         SystemInfo.ParseUptime(SampleFile.Read("libvirt/proc-uptime.txt")),
         SystemInfo.ParseMemTotalKiB(SampleFile.Read("libvirt/proc-meminfo-head.txt")),
-        long.Parse(SampleFile.Read("libvirt/getconf-clk-tck.txt").Trim(), CultureInfo.InvariantCulture),
-        4096);
+        long.Parse(SampleFile.Read("libvirt/getconf-clk-tck.txt").Trim(), CultureInfo.InvariantCulture));
 
     /// <summary>
     /// /proc/PID/stat, status, uptime and meminfo were recorded together with `ps -o ...` for the same

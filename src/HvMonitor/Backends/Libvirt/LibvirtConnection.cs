@@ -133,12 +133,6 @@ public sealed unsafe class LibvirtConnection : IDisposable
         return n;
     }
 
-    public string GetUuid(DomainHandle domain)
-    {
-        byte* buf = stackalloc byte[37];
-        return virDomainGetUUIDString(domain.Pointer, buf) == 0 ? Marshal.PtrToStringUTF8((IntPtr)buf) ?? "" : "";
-    }
-
     /// <summary>The bridge device of a libvirt network, or null if the network is unknown or has none.</summary>
     public string? NetworkBridge(string networkName)
     {

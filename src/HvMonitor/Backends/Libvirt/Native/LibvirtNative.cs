@@ -77,18 +77,12 @@ internal static unsafe partial class LibvirtNative
     [LibraryImport(Lib)]
     public static partial IntPtr virDomainGetName(IntPtr domain);
 
-    [LibraryImport(Lib)]
-    public static partial int virDomainGetUUIDString(IntPtr domain, byte* buf);
-
     /// <summary>Returns a string the caller frees with free().</summary>
     [LibraryImport(Lib)]
     public static partial IntPtr virDomainGetXMLDesc(IntPtr domain, uint flags);
 
     [LibraryImport(Lib)]
     public static partial int virDomainSnapshotNum(IntPtr domain, uint flags);
-
-    [LibraryImport(Lib)]
-    public static partial uint virDomainGetID(IntPtr domain);
 
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
     public static partial IntPtr virNetworkLookupByName(IntPtr conn, string name);
