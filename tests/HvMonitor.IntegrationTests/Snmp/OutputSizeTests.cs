@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using HvMonitor.App;
+using HvMonitor.Collector.App;
 using Xunit;
 using Xunit.Abstractions;
 

@@ -1,5 +1,5 @@
-using HvMonitor.Backends;
-using HvMonitor.Cli;
+using HvMonitor.Collector.Backends;
+using HvMonitor.Collector.Cli;
 using Xunit;
 
 namespace HvMonitor.Tests.Cli;

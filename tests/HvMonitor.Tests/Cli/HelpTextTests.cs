@@ -1,4 +1,4 @@
-using HvMonitor.Cli;
+using HvMonitor.Collector.Cli;
 using Xunit;
 
 namespace HvMonitor.Tests.Cli;

@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using HvMonitor.Backends.Libvirt;
+using HvMonitor.Collector.Backends.Libvirt;
 using Xunit;
 
 namespace HvMonitor.Tests.Libvirt;

@@ -1,4 +1,4 @@
-using HvMonitor.Backends.Libvirt;
+using HvMonitor.Collector.Backends.Libvirt;
 using Xunit;
 
 namespace HvMonitor.Tests.Libvirt;

@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
-using HvMonitor.Backends.Libvirt;
-using HvMonitor.Model;
-using HvMonitor.Output;
-using HvMonitor.Procfs;
+using HvMonitor.Collector.Backends.Libvirt;
+using HvMonitor.Collector.Model;
+using HvMonitor.Collector.Output;
+using HvMonitor.Collector.Procfs;
 using Xunit;
 
 namespace HvMonitor.Tests.Libvirt;
@@ -52,13 +52,13 @@ public class RecordedHostTests
             }
             return LibvirtFactsBuilder.Build(stats, config, stats.Name == "hvm-alpha" ? (ulong)snapshots : 0, process, _ => null);
         });
-        return ReportBuilder.Build(LibvirtBackend.HvName, vms);
+        return HvDataBuilder.Build(LibvirtBackend.HvName, vms);
     }
 
     [Fact]
     public void MatchesTheGoldenReport()
     {
-        var json = Encoding.UTF8.GetString(ReportSerializer.ToUtf8Json(new Envelope { Data = ReplayRecordedHost() }, pretty: true)) + "\n";
+        var json = Encoding.UTF8.GetString(LibreNmsSerializer.ToUtf8Json(new Envelope { Data = ReplayRecordedHost() }, pretty: true)) + "\n";
         var golden = RepoPaths.Sample("libvirt", "golden-report.json");
         if (Environment.GetEnvironmentVariable("UPDATE_GOLDEN") == "1")
             File.WriteAllText(golden, json);
@@ -129,7 +129,7 @@ public class RecordedHostTests
     {
         var stats = DomstatsRawParser.Parse(SampleFile.Read("libvirt/test-domstats-raw.txt")).Single();
         var config = DomainXmlParser.Parse(SampleFile.Read("libvirt/test-dumpxml-test.xml"));
-        var vm = ReportBuilder.BuildVm(LibvirtFactsBuilder.Build(stats, config, 0, null, net => net == "default" ? "virbr0" : null));
+        var vm = HvDataBuilder.BuildVm(LibvirtFactsBuilder.Build(stats, config, 0, null, net => net == "default" ? "virbr0" : null));
         Assert.Equal(config.MemoryBytes, vm.MemAlloc);
         Assert.Equal(config.Vcpus, vm.Cpus);
         Assert.Equal("virbr0", vm.Ifs["nic0"].Parent);

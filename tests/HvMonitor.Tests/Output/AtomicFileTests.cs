@@ -1,4 +1,4 @@
-using HvMonitor.Output;
+using HvMonitor.Collector.Output;
 using Xunit;
 
 namespace HvMonitor.Tests.Output;

@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
-using HvMonitor.Output;
+using HvMonitor.Collector.Output;
 using Xunit;
 
 namespace HvMonitor.Tests.Output;

@@ -1,5 +1,5 @@
 using System.Globalization;
-using HvMonitor.Procfs;
+using HvMonitor.Collector.Procfs;
 using Xunit;
 
 namespace HvMonitor.Tests.Procfs;

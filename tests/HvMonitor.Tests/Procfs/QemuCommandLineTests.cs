@@ -1,4 +1,4 @@
-using HvMonitor.Procfs;
+using HvMonitor.Collector.Procfs;
 using Xunit;
 
 namespace HvMonitor.Tests.Procfs;

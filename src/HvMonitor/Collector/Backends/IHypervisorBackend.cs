@@ -1,0 +1,66 @@
+using System.Collections.Concurrent;
+using HvMonitor.Collector.Model;
+
+namespace HvMonitor.Collector.Backends;
+
+public enum BackendKind
+{
+    Libvirt,
+    Cbsd,
+}
+
+/// <summary>A hypervisor backend: lists every VM and what it knows about each.</summary>
+public interface IHypervisorBackend
+{
+    /// <summary>data.hv: "libvirt" or "CBSD".</summary>
+    string Hv { get; }
+
+    /// <summary>
+    /// Collects every VM into <paramref name="sink"/> as soon as each is known, so that a run cut off by
+    /// the deadline still reports what it had. Throws <see cref="BackendException"/> when the hypervisor
+    /// cannot be queried at all; a problem with one VM is a warning, and that VM is kept.
+    /// </summary>
+    void Collect(CollectionSink sink, CancellationToken cancellation);
+}
+
+/// <summary>Where a backend puts VMs and warnings; safe to read from another thread after a time-out.</summary>
+public sealed class CollectionSink
+{
+    private readonly ConcurrentQueue<VmFacts> _vms = new();
+    private readonly ConcurrentQueue<string> _warnings = new();
+
+    public void Add(VmFacts vm) => _vms.Enqueue(vm);
+    public void Warn(string message) => _warnings.Enqueue(message);
+
+    public IReadOnlyList<VmFacts> Vms => _vms.ToArray();
+    public IReadOnlyList<string> Warnings => _warnings.ToArray();
+}
+
+/// <summary>A failure of the whole backend, mapped to the envelope's error code and message.</summary>
+public sealed class BackendException(int errorCode, string message, Exception? inner = null) : Exception(message, inner)
+{
+    public int ErrorCode { get; } = errorCode;
+}
+
+public sealed record BackendSettings(string? LibvirtUri, string ProcRoot);
+
+/// <summary>The explicit list of backends: no reflection, no plug-in scanning.</summary>
+public static class BackendRegistry
+{
+    public static BackendKind DefaultForThisOs => OperatingSystem.IsFreeBSD() ? BackendKind.Cbsd : BackendKind.Libvirt;
+
+    public static string HvName(BackendKind kind) => kind switch
+    {
+        BackendKind.Libvirt => Libvirt.LibvirtBackend.HvName,
+        BackendKind.Cbsd => "CBSD",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    };
+
+    public static IHypervisorBackend Create(BackendKind kind, BackendSettings settings) => kind switch
+    {
+        BackendKind.Libvirt => new Libvirt.LibvirtBackend(settings.LibvirtUri, new Procfs.ProcReader(settings.ProcRoot)),
+        BackendKind.Cbsd => throw new BackendException(ErrorCodes.BackendUnavailable,
+            "the CBSD backend is not available in this version of hv-monitor; use -b Libvirt"),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    };
+}

@@ -1,0 +1,150 @@
+using System.Globalization;
+using HvMonitor.Collector.Model;
+
+using HvMonitor.Shared.Libvirt;
+
+namespace HvMonitor.Collector.Backends.Libvirt;
+
+/// <summary>
+/// Turns one domain's stats record and XML description into backend-neutral <see cref="VmFacts"/>.
+/// Pure: the caller does the I/O (stats call, XML, snapshot count, /proc, network look-ups).
+/// </summary>
+public static class LibvirtFactsBuilder
+{
+    public static VmFacts Build(
+        DomainStats stats,
+        DomainConfig? config,
+        ulong snapshots,
+        ProcessStats? process,
+        Func<string, string?> bridgeOfNetwork)
+    {
+        var state = stats.UInt64("state.state") is ulong s && s <= 7 ? (VmState)s : VmState.NoState;
+        var graphics = config?.Graphics.FirstOrDefault();
+        return new VmFacts
+        {
+            Name = stats.Name,
+            State = state,
+            // balloon.maximum is the running maximum in KiB; an inactive domain (or the test driver)
+            // may not report it, and then the configured <memory> is the allocation.
+            MemAllocBytes = stats.UInt64("balloon.maximum") * 1024 ?? config?.MemoryBytes ?? 0,
+            Cpus = stats.UInt64("vcpu.maximum") ?? config?.Vcpus ?? 0,
+            Process = process,
+            HypervisorRssBytes = stats.UInt64("balloon.rss") * 1024,
+            Snapshots = snapshots,
+            ConsoleType = graphics?.Type ?? "",
+            Console = graphics is null ? "" : ConsoleAddress(graphics),
+            OsType = config?.OsId ?? "",
+            Disks = BuildDisks(stats, config),
+            Interfaces = BuildInterfaces(stats, config, bridgeOfNetwork),
+        };
+    }
+
+    /// <summary><c>listen:port</c> for VNC/SPICE; the socket path for a UNIX-socket listener; "" when not listening.</summary>
+    internal static string ConsoleAddress(GraphicsConfig g)
+    {
+        if (g.Port is int port)
+            return (g.Listen ?? "") + ":" + port.ToString(CultureInfo.InvariantCulture);
+        return g.Socket ?? "";
+    }
+
+    private static List<DiskFacts> BuildDisks(DomainStats stats, DomainConfig? config)
+    {
+        var disks = new List<DiskFacts>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        int count = (int)Math.Min(stats.UInt64OrZero("block.count"), 4096);
+        for (int i = 0; i < count; i++)
+        {
+            var k = StatKeys.Block(i);
+            var target = stats.Text(k.Name);
+            if (string.IsNullOrEmpty(target) || !seen.Add(target))
+                continue;
+            var entry = new DiskEntry
+            {
+                Alloc = stats.UInt64OrZero(k.Capacity),
+                InUse = stats.UInt64OrZero(k.Allocation),
+                OnDisk = stats.UInt64OrZero(k.Physical),
+                Rbytes = stats.UInt64OrZero(k.RdBytes),
+                Rreqs = stats.UInt64OrZero(k.RdReqs),
+                Rtime = stats.UInt64OrZero(k.RdTimes) / 1_000_000,
+                Wbytes = stats.UInt64OrZero(k.WrBytes),
+                Wreqs = stats.UInt64OrZero(k.WrReqs),
+                Wtime = stats.UInt64OrZero(k.WrTimes) / 1_000_000,
+                Freqs = stats.UInt64OrZero(k.FlReqs),
+                Ftime = stats.UInt64OrZero(k.FlTimes) / 1_000_000,
+            };
+            var path = stats.Text(k.Path) ?? config?.Disks.FirstOrDefault(d => d.Target == target)?.SourcePath;
+            disks.Add(new DiskFacts(target, path, entry));
+        }
+        // Disks the stats did not cover (inactive domain, a driver without block stats) still exist: list them with zeros.
+        if (config is not null)
+        {
+            foreach (var disk in config.Disks)
+            {
+                if (seen.Add(disk.Target))
+                    disks.Add(new DiskFacts(disk.Target, disk.SourcePath, new DiskEntry()));
+            }
+        }
+        return disks;
+    }
+
+    private static List<InterfaceEntry> BuildInterfaces(DomainStats stats, DomainConfig? config, Func<string, string?> bridgeOfNetwork)
+    {
+        // Counters by host-side device name (net.N.name = <target dev=...>).
+        var countersByDevice = new Dictionary<string, NetKeys>(StringComparer.Ordinal);
+        var statsOrder = new List<string>();
+        int count = (int)Math.Min(stats.UInt64OrZero("net.count"), 4096);
+        for (int i = 0; i < count; i++)
+        {
+            var k = StatKeys.Net(i);
+            if (stats.Text(k.Name) is { Length: > 0 } dev && countersByDevice.TryAdd(dev, k))
+                statsOrder.Add(dev);
+        }
+
+        var result = new List<InterfaceEntry>();
+        var used = new HashSet<string>(StringComparer.Ordinal);
+        // The XML lists interfaces in the same order as the stats (libvirt walks the same device list),
+        // and it also knows interfaces without counters (inactive domain, user-mode NIC).
+        foreach (var nic in config?.Interfaces ?? [])
+        {
+            var entry = new InterfaceEntry
+            {
+                If = nic.TargetDevice ?? "",
+                Mac = nic.Mac,
+                Parent = ParentOf(nic, bridgeOfNetwork),
+            };
+            if (nic.TargetDevice is { } dev && countersByDevice.TryGetValue(dev, out var keys) && used.Add(dev))
+                FillCounters(entry, stats, keys);
+            result.Add(entry);
+        }
+        foreach (var dev in statsOrder)
+        {
+            if (used.Contains(dev))
+                continue;
+            var entry = new InterfaceEntry { If = dev };
+            FillCounters(entry, stats, countersByDevice[dev]);
+            result.Add(entry);
+        }
+        return result;
+    }
+
+    private static string ParentOf(InterfaceConfig nic, Func<string, string?> bridgeOfNetwork) => nic.Type switch
+    {
+        "bridge" => nic.SourceBridge ?? "",
+        // A running domain's live XML names the network's bridge; otherwise ask the network.
+        "network" => nic.SourceBridge ?? (nic.SourceNetwork is { } net ? bridgeOfNetwork(net) ?? "" : ""),
+        "direct" => nic.SourceDevice ?? "",
+        _ => nic.SourceBridge ?? nic.SourceDevice ?? "",
+    };
+
+    private static void FillCounters(InterfaceEntry entry, DomainStats stats, NetKeys k)
+    {
+        entry.Ibytes = stats.UInt64OrZero(k.RxBytes);
+        entry.Ipkts = stats.UInt64OrZero(k.RxPkts);
+        entry.Ierrs = stats.UInt64OrZero(k.RxErrs);
+        entry.Idrop = stats.UInt64OrZero(k.RxDrop);
+        entry.Obytes = stats.UInt64OrZero(k.TxBytes);
+        entry.Opkts = stats.UInt64OrZero(k.TxPkts);
+        entry.Oerrs = stats.UInt64OrZero(k.TxErrs);
+        entry.Odrop = stats.UInt64OrZero(k.TxDrop);
+    }
+}

@@ -1,0 +1,38 @@
+using HvMonitor.Collector.Backends;
+
+namespace HvMonitor.Collector.Cli;
+
+public enum CliAction
+{
+    Collect,
+    Help,
+    Version,
+}
+
+/// <summary>Everything the command line can say. Defaults are the documented ones.</summary>
+public sealed record CliOptions
+{
+    public const string DefaultOutputBase = "/var/cache/hv_monitor.json";
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
+
+    public CliAction Action { get; init; } = CliAction.Collect;
+    public BackendKind Backend { get; init; } = BackendRegistry.DefaultForThisOs;
+    public bool Compress { get; init; }
+    public bool Write { get; init; }
+    public string OutputBase { get; init; } = DefaultOutputBase;
+    public bool Quiet { get; init; }
+    public bool Pretty { get; init; }
+    /// <summary>null: LIBVIRT_DEFAULT_URI, else qemu:///system.</summary>
+    public string? Uri { get; init; }
+    public TimeSpan Timeout { get; init; } = DefaultTimeout;
+    /// <summary>Serve mode: print the cache if younger than this, else collect, write it and print it.</summary>
+    public TimeSpan? CacheTtl { get; init; }
+    /// <summary>Warnings and errors are appended here (the only place they go in serve mode).</summary>
+    public string? LogFile { get; init; }
+    public bool ServeMode => CacheTtl is not null;
+    /// <summary>Where /proc is; a fixture tree in tests.</summary>
+    public string ProcRoot { get; init; } = "/proc";
+}
+
+/// <summary>A command line we cannot act on. Exit code 2, like getopt-based tools.</summary>
+public sealed class UsageException(string message) : Exception(message);

@@ -1,0 +1,45 @@
+namespace HvMonitor.Collector.Cli;
+
+public static class HelpText
+{
+    public static string Version => typeof(HelpText).Assembly.GetName().Version is { } v
+        ? $"{v.Major}.{v.Minor}.{v.Build}" : "0.0.0";
+
+    public static string Usage => $"""
+        hv-monitor {Version} - LibreNMS JSON for hypervisor hosts (libvirt/QEMU on Linux, CBSD/bhyve on FreeBSD)
+
+        Usage: hv-monitor [-b BACKEND] [-c] [-w [-o BASE] [-q]] [--uri URI] [--pretty] [--timeout SECONDS]
+               hv-monitor --cache-ttl SECONDS [-c] [-o BASE] [--log FILE] [--uri URI]
+
+          -b, --backend BACKEND    Libvirt or CBSD, any case (default: {Backends.BackendRegistry.DefaultForThisOs} on this OS;
+                                   Libvirt on Linux, CBSD on FreeBSD)
+          -c, --compress           print only the gzip+base64 form, as one line (default: plain JSON)
+          -w, --write              also write BASE (plain JSON) and BASE.snmp (gzip+base64), atomically, mode 0644
+          -o, --output BASE        the file written by -w (default: {CliOptions.DefaultOutputBase})
+          -q, --quiet              with -w: print nothing (an error without -w)
+              --uri URI            libvirt URI (default: $LIBVIRT_DEFAULT_URI, else qemu:///system;
+                                   test:///default is libvirt's built-in test host)
+              --pretty             indent the JSON
+              --timeout SECONDS    give up collecting after this long and report what is known (default: {CliOptions.DefaultTimeout.TotalSeconds})
+              --cache-ttl SECONDS  serve mode, for snmpd to run directly: print BASE (BASE.snmp with -c) if it is
+                                   younger than SECONDS, else collect, write both files and print; concurrent runs
+                                   share one collection; nothing is ever written to stderr (default: off)
+              --log FILE           append warnings and errors to FILE (default: none; in serve mode the only place
+                                   they go)
+              --proc-root DIR      where /proc is (default: /proc; for tests)
+          -v, --version            print the version
+          -h, --help               print this help
+
+        Short flags bundle: -cw is -c -w. Exit status: 0 ok; 1 the output carries an error; 2 bad usage.
+
+        Cron (every 5 minutes, as root), writing the cache snmpd serves:
+          */5 * * * * /usr/local/bin/hv-monitor -w -q
+
+        snmpd.conf:
+          extend hv-monitor /bin/cat /var/cache/hv_monitor.json.snmp
+
+        Or, without cron, snmpd runs hv-monitor itself (cache directory writable by snmpd's user):
+          extend hv-monitor /usr/local/bin/hv-monitor --cache-ttl 240 -c -o /var/cache/hv-monitor/hv_monitor.json --log /var/log/hv-monitor/hv-monitor.log
+
+        """;
+}

@@ -1,0 +1,173 @@
+using System.Text;
+using HvMonitor.Collector.App;
+using HvMonitor.Collector.Backends;
+using HvMonitor.Collector.Cli;
+using HvMonitor.Collector.Model;
+using HvMonitor.Collector.Output;
+
+namespace HvMonitor.Collector;
+
+/// <summary>The collector: <c>hv-monitor [flags]</c>, LibreNMS's JSON application format on stdout and in files.</summary>
+public static class CollectorProgram
+{
+    public const int ExitOk = 0;
+    public const int ExitEnvelopeError = 1;
+    public const int ExitUsage = 2;
+
+    public static int Run(IReadOnlyList<string> args, Stream stdout, TextWriter stderr)
+    {
+        // Decided before parsing, so that even a usage error in serve mode stays off stderr.
+        bool serve = args.Any(a => a == "--cache-ttl" || a.StartsWith("--cache-ttl=", StringComparison.Ordinal));
+        var log = new OperatorLog(serve ? null : stderr);
+        try
+        {
+            return RunParsed(args, stdout, log);
+        }
+        catch (Exception e)
+        {
+            // Last line of defence: whoever polls us still gets an envelope that says what went wrong.
+            log.Error($"internal error: {e}");
+            byte[] envelope;
+            try
+            {
+                envelope = LibreNmsSerializer.ToUtf8Json(new Envelope
+                {
+                    Error = ErrorCodes.BackendFailed,
+                    ErrorString = $"hv-monitor internal error: {e.GetType().Name}: {e.Message}",
+                });
+            }
+            catch (Exception)
+            {
+                // Even the serializer failed: a fixed envelope, rather than a crash on stderr (snmpd's output).
+                envelope = "{\"version\":1,\"error\":2,\"errorString\":\"hv-monitor internal error\",\"data\":{}}"u8.ToArray();
+            }
+            PrintLine(stdout, envelope);
+            return ExitEnvelopeError;
+        }
+    }
+
+    private static int RunParsed(IReadOnlyList<string> args, Stream stdout, OperatorLog log)
+    {
+        CliOptions options;
+        try
+        {
+            options = ArgumentParser.Parse(args);
+        }
+        catch (UsageException e)
+        {
+            log.Error(e.Message + " (try 'hv-monitor --help')");
+            // Still a valid envelope on stdout: whoever polls us sees the reason, not a parse error.
+            PrintLine(stdout, LibreNmsSerializer.ToUtf8Json(new Envelope { Error = ErrorCodes.Usage, ErrorString = "usage error: " + e.Message }));
+            return ExitUsage;
+        }
+        log.AppendTo(options.LogFile);
+
+        switch (options.Action)
+        {
+            case CliAction.Help:
+                PrintLine(stdout, Encoding.UTF8.GetBytes(HelpText.Usage.TrimEnd()));
+                return ExitOk;
+            case CliAction.Version:
+                PrintLine(stdout, Encoding.UTF8.GetBytes("hv-monitor " + HelpText.Version));
+                return ExitOk;
+        }
+        return options.ServeMode ? ServeFromCache(options, stdout, log) : CollectAndEmit(options, stdout, log);
+    }
+
+    private static int CollectAndEmit(CliOptions options, Stream stdout, OperatorLog log)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var result = CollectionRun.Run(options.Backend, new BackendSettings(options.Uri, options.ProcRoot), options.Timeout);
+        log.Info($"collected {result.Envelope.Data.VMs.Count} VM(s) in {clock.Elapsed.TotalSeconds.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture)} s");
+        foreach (var warning in result.Warnings)
+            log.Warn(warning);
+        if (result.Envelope.Error != ErrorCodes.None)
+            log.Error(result.Envelope.ErrorString);
+        var (bytes, exitCode) = Emit(result.Envelope, options, log);
+        if (!options.Quiet)
+            PrintLine(stdout, bytes);
+        return exitCode;
+    }
+
+    /// <summary>
+    /// Serve mode (snmpd runs us directly): print the cache if it is fresh; otherwise one run, under a
+    /// lock, collects and rewrites it while concurrent runs wait for that and print the result.
+    /// </summary>
+    private static int ServeFromCache(CliOptions options, Stream stdout, OperatorLog log)
+    {
+        options = options with { Write = true };
+        var cached = OutputCache.ReadIfFresh(options);
+        if (cached is not null)
+        {
+            stdout.Write(cached);
+            return ExitOk;
+        }
+        using var cacheLock = TakeCacheLock(options, log);
+        cached = OutputCache.ReadIfFresh(options);
+        if (cached is not null)
+        {
+            stdout.Write(cached);
+            return ExitOk;
+        }
+        return CollectAndEmit(options, stdout, log);
+    }
+
+    /// <summary>The serve-mode lock, or null (logged) when it cannot be had: then this run collects without it.</summary>
+    private static CacheLock? TakeCacheLock(CliOptions options, OperatorLog log)
+    {
+        try
+        {
+            // Wait for a concurrent collector a little longer than it may itself take.
+            var cacheLock = CacheLock.Acquire(options.OutputBase + ".lock", options.Timeout + TimeSpan.FromSeconds(5));
+            if (cacheLock is null)
+                log.Warn($"{options.OutputBase}.lock is still held after {options.Timeout.TotalSeconds + 5:0} s; collecting without it");
+            return cacheLock;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The cache directory is missing or not writable (snmpd's user must own it): collect anyway, so
+            // that the poller gets the data and, from the failed cache write, an error naming the path.
+            log.Warn($"cannot take {options.OutputBase}.lock: {e.Message}; collecting without it");
+            return null;
+        }
+    }
+
+    /// <summary>Writes the files -w asks for; returns what to print. A failed write becomes the envelope's error.</summary>
+    private static (byte[] Printed, int ExitCode) Emit(Envelope envelope, CliOptions options, OperatorLog log)
+    {
+        var json = LibreNmsSerializer.ToUtf8Json(envelope, options.Pretty);
+        // Compressing costs a few milliseconds: only when a compressed form is asked for, and once.
+        byte[]? snmp = null;
+        byte[] Snmp() => snmp ??= Encoding.ASCII.GetBytes(SnmpCompression.GzipBase64(json));
+        if (options.Write)
+        {
+            try
+            {
+                AtomicFile.Write(options.OutputBase, [.. json, (byte)'\n']);
+                AtomicFile.Write(options.OutputBase + ".snmp", [.. Snmp(), (byte)'\n']);
+                OutputSize.WarnIfTooLarge(Snmp().Length + 1, options.OutputBase + ".snmp", compressed: true, log);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                var message = $"cannot write {options.OutputBase}: {e.Message}";
+                log.Error(message);
+                envelope = new Envelope { Error = ErrorCodes.BackendFailed, ErrorString = message, Data = envelope.Data };
+                json = LibreNmsSerializer.ToUtf8Json(envelope, options.Pretty);
+                snmp = null;
+            }
+        }
+        var printed = options.Compress ? Snmp() : json;
+        // Check what is printed when that is what gets served: a plain run, or serve mode without -c (snmpd
+        // serves our stdout). With -w the .snmp file was checked above, and -c prints that same text.
+        if (!options.Quiet && (!options.Write || (options.ServeMode && !options.Compress)))
+            OutputSize.WarnIfTooLarge(printed.Length + 1, "the output", options.Compress, log);
+        return (printed, envelope.Error == ErrorCodes.None ? ExitOk : ExitEnvelopeError);
+    }
+
+    private static void PrintLine(Stream stdout, byte[] bytes)
+    {
+        stdout.Write(bytes);
+        stdout.WriteByte((byte)'\n');
+        stdout.Flush();
+    }
+}

@@ -1,0 +1,175 @@
+using System.Runtime.InteropServices;
+using HvMonitor.Shared.Libvirt.Native;
+using static HvMonitor.Shared.Libvirt.Native.LibvirtNative;
+
+namespace HvMonitor.Shared.Libvirt;
+
+/// <summary>A domain inside a stats list; valid until the list is disposed.</summary>
+public readonly record struct DomainHandle(IntPtr Pointer);
+
+/// <summary>One domain of a stats list: its handle for further calls, and its stats.</summary>
+public sealed record DomainRecord(DomainHandle Domain, DomainStats Stats);
+
+/// <summary>The result of virConnectGetAllDomainStats: records plus the native list that owns them.</summary>
+public sealed unsafe class DomainStatsList : IDisposable
+{
+    private DomainStatsRecord** _records;
+
+    internal DomainStatsList(DomainStatsRecord** records, int count)
+    {
+        _records = records;
+        var items = new DomainRecord[count];
+        for (int i = 0; i < count; i++)
+        {
+            var record = records[i];
+            var name = Marshal.PtrToStringUTF8(virDomainGetName(record->Domain)) ?? "";
+            items[i] = new DomainRecord(new DomainHandle(record->Domain), new DomainStats(name, ReadParams(record->Params, record->NParams)));
+        }
+        Items = items;
+    }
+
+    public DomainRecord[] Items { get; }
+
+    private static Dictionary<string, StatValue> ReadParams(TypedParameter* p, int n)
+    {
+        var values = new Dictionary<string, StatValue>(n, StringComparer.Ordinal);
+        for (int i = 0; i < n; i++, p++)
+        {
+            StatValue? value = p->Type switch
+            {
+                ParamInt => StatValue.OfSigned(p->I),
+                ParamUInt => new StatValue(p->UI, null),
+                ParamLLong => StatValue.OfSigned(p->L),
+                ParamULLong => new StatValue(p->UL, null),
+                ParamDouble => StatValue.OfReal(p->D),
+                ParamBoolean => new StatValue(p->I != 0 ? 1UL : 0UL, null),
+                ParamString => StatValue.OfText(Marshal.PtrToStringUTF8(p->S) ?? ""),
+                _ => null,
+            };
+            if (value is { } v)
+                values[StatKeys.Intern(p->Field)] = v;
+        }
+        return values;
+    }
+
+    public void Dispose()
+    {
+        if (_records is not null)
+        {
+            virDomainStatsRecordListFree(_records);
+            _records = null;
+        }
+    }
+}
+
+/// <summary>
+/// A read-only libvirt connection. Owns the native handle; every call that can fail throws a
+/// <see cref="LibvirtException"/> carrying libvirt's own message. Shared by the collector and the reporter.
+/// </summary>
+public sealed unsafe class LibvirtConnection : IDisposable
+{
+    private IntPtr _conn;
+
+    private LibvirtConnection(IntPtr conn, string uri)
+    {
+        _conn = conn;
+        Uri = uri;
+    }
+
+    public string Uri { get; }
+
+    /// <summary>The URI used when none is given: LIBVIRT_DEFAULT_URI, else the system QEMU driver.
+    /// Resolved here rather than by libvirt so an unprivileged user (snmpd) also monitors the system
+    /// instance, not an empty per-user session.</summary>
+    public static string DefaultUri =>
+        Environment.GetEnvironmentVariable("LIBVIRT_DEFAULT_URI") is { Length: > 0 } env ? env : "qemu:///system";
+
+    public static LibvirtConnection OpenReadOnly(string? uri)
+    {
+        uri ??= DefaultUri;
+        SilenceErrorPrinting();
+        var conn = virConnectOpenReadOnly(uri);
+        if (conn == IntPtr.Zero)
+            throw new LibvirtException($"cannot connect to libvirt at '{uri}': {LastError()}");
+        return new LibvirtConnection(conn, uri);
+    }
+
+    /// <summary>libvirt prints every error on stderr by default; snmpd would merge that into our JSON.</summary>
+    private static void SilenceErrorPrinting()
+    {
+        virSetErrorFunc(IntPtr.Zero, &IgnoreError);
+    }
+
+    [UnmanagedCallersOnly]
+    private static void IgnoreError(IntPtr userData, IntPtr error)
+    {
+    }
+
+    public static string LastError() =>
+        Marshal.PtrToStringUTF8(virGetLastErrorMessage()) is { Length: > 0 } m ? m : "unknown libvirt error";
+
+    public DomainStatsList GetAllDomainStats(uint statsGroups, uint flags)
+    {
+        int n = virConnectGetAllDomainStats(_conn, statsGroups, out var records, flags);
+        if (n < 0)
+            throw new LibvirtException($"listing domains at '{Uri}' failed: {LastError()}");
+        return new DomainStatsList(records, n);
+    }
+
+    public string GetXmlDescription(DomainHandle domain, string domainName)
+    {
+        var xml = virDomainGetXMLDesc(domain.Pointer, 0);
+        if (xml == IntPtr.Zero)
+            throw new LibvirtException($"reading the XML of domain '{domainName}' failed: {LastError()}");
+        return TakeString(xml);
+    }
+
+    public int SnapshotCount(DomainHandle domain, string domainName)
+    {
+        int n = virDomainSnapshotNum(domain.Pointer, 0);
+        if (n < 0)
+            throw new LibvirtException($"counting the snapshots of domain '{domainName}' failed: {LastError()}");
+        return n;
+    }
+
+    /// <summary>The bridge device of a libvirt network, or null if the network is unknown or has none.</summary>
+    public string? NetworkBridge(string networkName)
+    {
+        var net = virNetworkLookupByName(_conn, networkName);
+        if (net == IntPtr.Zero)
+            return null;
+        try
+        {
+            var bridge = virNetworkGetBridgeName(net);
+            return bridge == IntPtr.Zero ? null : TakeString(bridge);
+        }
+        finally
+        {
+            virNetworkFree(net);
+        }
+    }
+
+    /// <summary>Copies a string libvirt allocated for us, then frees it.</summary>
+    private static string TakeString(IntPtr s)
+    {
+        try
+        {
+            return Marshal.PtrToStringUTF8(s) ?? "";
+        }
+        finally
+        {
+            Shared.Platform.LibC.Free(s);
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_conn != IntPtr.Zero)
+        {
+            virConnectClose(_conn);
+            _conn = IntPtr.Zero;
+        }
+    }
+}
+
+public sealed class LibvirtException(string message) : Exception(message);
