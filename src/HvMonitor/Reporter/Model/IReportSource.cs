@@ -1,0 +1,23 @@
+namespace HvMonitor.Reporter.Model;
+
+/// <summary>
+/// One configuration section's source (type=libvirt local or remote, type=cbsd). Print mode, one-shot,
+/// status and the daemon all use only this; the configuration loader creates one per valid section.
+/// </summary>
+public interface IReportSource
+{
+    /// <summary>The configuration section's name.</summary>
+    string ConfigName { get; }
+
+    /// <summary>One collection. Throws <see cref="ReportSourceException"/> with a clear message when the source cannot be read.</summary>
+    SourceReport Collect(CancellationToken cancellation);
+
+    /// <summary>Status mode (-s): connect and disconnect only; throws <see cref="ReportSourceException"/> on failure.</summary>
+    void TestConnection(CancellationToken cancellation);
+
+    /// <summary>The normalized connection shown by -s -j ("connection"): the rewritten URI, or null for local.</summary>
+    string? Connection { get; }
+}
+
+/// <summary>A source that could not be read; the message is for the log and -s output, never carries secrets.</summary>
+public sealed class ReportSourceException(string message, Exception? inner = null) : Exception(message, inner);
