@@ -14,7 +14,7 @@ public static class Utf8Text
     /// <summary>Decodes <paramref name="bytes"/>; <paramref name="replaced"/> is true when an invalid sequence was replaced by U+FFFD.</summary>
     public static string Decode(ReadOnlySpan<byte> bytes, out bool replaced)
     {
-        if (Utf8.IsValid(bytes))
+        if (System.Text.Unicode.Utf8.IsValid(bytes))
         {
             replaced = false;
             return Strict.GetString(bytes);
