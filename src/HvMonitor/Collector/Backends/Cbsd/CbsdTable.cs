@@ -58,7 +58,7 @@ public static partial class CbsdTableParser
             if (row is not null && accept(row))
                 rows.Add(row);
             else
-                rejected.Add(line);
+                rejected.Add(string.Join(' ', cells));
         }
         return new CbsdTable(rows, rejected);
     }
