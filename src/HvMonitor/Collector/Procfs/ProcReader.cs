@@ -89,12 +89,29 @@ public sealed class ProcReader
         var map = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var entry in Probe(["ls", ProcRoot]).Split('\n'))
         {
-            if (!int.TryParse(entry, NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+            if (!int.TryParse(entry, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) || !IsQemu(pid))
                 continue;
             if (GuestNameOf(pid) is { Length: > 0 } name)
                 map.TryAdd(name, pid);
         }
         return map;
+    }
+
+    /// <summary>
+    /// Only QEMU's command line is read: other processes' command lines may carry secrets (a password given
+    /// as an argument), and with --record every read is written down. The short comm says QEMU or not.
+    /// </summary>
+    private bool IsQemu(int pid)
+    {
+        try
+        {
+            var comm = Cat(Path.Combine(ProcRoot, pid.ToString(CultureInfo.InvariantCulture), "comm")).Trim();
+            return comm.Contains("qemu", StringComparison.Ordinal) || comm == "kvm";
+        }
+        catch (IOException)
+        {
+            return false;
+        }
     }
 
     private string Cat(params string[] paths) => Probe(["cat", .. paths]);
