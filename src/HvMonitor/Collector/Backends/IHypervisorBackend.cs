@@ -56,7 +56,8 @@ public sealed record BackendSettings(string? LibvirtUri, string ProcRoot)
     public static BackendSettings From(Cli.CliOptions options) => new(options.Uri, options.ProcRoot)
     {
         CbsdPath = options.CbsdPath,
-        CommandTimeout = options.Timeout,
+        // Half the run's budget: one hanging command (a suspended ZFS pool) is killed with time left for the rest.
+        CommandTimeout = options.Timeout / 2,
         RecordDirectory = options.RecordDirectory,
         ReplayDirectory = options.ReplayDirectory,
     };
