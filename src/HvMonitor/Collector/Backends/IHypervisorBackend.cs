@@ -106,6 +106,19 @@ public static class BackendRegistry
                 throw new BackendException(ErrorCodes.BackendFailed, $"cannot replay '{replay}': {e.Message}", e);
             }
         }
-        return settings.RecordDirectory is { } record ? new Shared.Commands.RecordingCommandRunner(host(), record) : host();
+        if (settings.RecordDirectory is not { } record)
+            return host();
+        // An old recording's files would mix with this run's answers: start from an empty directory.
+        try
+        {
+            Directory.CreateDirectory(record);
+            if (Directory.EnumerateFileSystemEntries(record).Any())
+                throw new BackendException(ErrorCodes.Usage, $"--record {record}: the directory is not empty; give a new or empty one");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new BackendException(ErrorCodes.BackendFailed, $"cannot record into '{record}': {e.Message}", e);
+        }
+        return new Shared.Commands.RecordingCommandRunner(host(), record);
     }
 }

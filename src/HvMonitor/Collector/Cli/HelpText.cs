@@ -20,7 +20,8 @@ public static class HelpText
               --uri URI            libvirt URI (default: $LIBVIRT_DEFAULT_URI, else qemu:///system;
                                    test:///default is libvirt's built-in test host)
               --pretty             indent the JSON
-              --timeout SECONDS    give up collecting after this long and report what is known (default: {CliOptions.DefaultTimeout.TotalSeconds})
+              --timeout SECONDS    give up collecting after this long and report what is known (default: {CliOptions.DefaultTimeout.TotalSeconds});
+                                   one external command (CBSD) is killed after half of it
               --cache-ttl SECONDS  serve mode, for snmpd to run directly: print BASE (BASE.snmp with -c) if it is
                                    younger than SECONDS, else collect, write both files and print; concurrent runs
                                    share one collection; nothing is ever written to stderr (default: off)
