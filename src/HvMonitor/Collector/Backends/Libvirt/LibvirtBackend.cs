@@ -50,22 +50,7 @@ public sealed class LibvirtBackend(ICommandRunner probes, ProcReader proc) : IHy
 
     private void CollectAll(CollectionSink sink, CancellationToken cancellation)
     {
-        var result = probes.Run(new CommandRequest(LibvirtProbes.DomStats, ProbeTimeout), cancellation);
-        if (!result.Succeeded)
-        {
-            throw new BackendException(
-                result.Outcome == CommandOutcome.NotStarted ? ErrorCodes.BackendUnavailable : ErrorCodes.BackendFailed,
-                Utf8Text.Decode(result.Stderr, out _));
-        }
-        List<DomainStats> list;
-        try
-        {
-            list = DomstatsRawParser.Parse(Utf8Text.Decode(result.Stdout, out _));
-        }
-        catch (FormatException e)
-        {
-            throw new BackendException(ErrorCodes.BackendFailed, "the domain stats could not be read: " + e.Message, e);
-        }
+        var list = AllDomainStats(cancellation);
 
         var bridges = new System.Collections.Concurrent.ConcurrentDictionary<string, string?>(StringComparer.Ordinal);
         string? BridgeOf(string network) => bridges.GetOrAdd(network, n => Text(LibvirtProbes.NetworkBridge(n), cancellation)?.Trim());
@@ -87,9 +72,54 @@ public sealed class LibvirtBackend(ICommandRunner probes, ProcReader proc) : IHy
         });
     }
 
+    /// <summary>
+    /// Every domain's stats record. Straight from libvirt when the probes are the live ones; otherwise (recording,
+    /// replay) through the <c>virsh domstats --raw</c> text, so that a recorded run and its replay read the same text.
+    /// </summary>
+    private IReadOnlyList<DomainStats> AllDomainStats(CancellationToken cancellation)
+    {
+        if (probes is LibvirtProbes live)
+        {
+            try
+            {
+                return live.AllDomainStatsRecords();
+            }
+            catch (LibvirtException e)
+            {
+                throw new BackendException(ErrorCodes.BackendFailed, e.Message, e);
+            }
+        }
+        var result = probes.Run(new CommandRequest(LibvirtProbes.DomStats, ProbeTimeout), cancellation);
+        if (!result.Succeeded)
+        {
+            throw new BackendException(
+                result.Outcome == CommandOutcome.NotStarted ? ErrorCodes.BackendUnavailable : ErrorCodes.BackendFailed,
+                Utf8Text.Decode(result.Stderr, out _));
+        }
+        try
+        {
+            return DomstatsRawParser.Parse(Utf8Text.Decode(result.Stdout, out _));
+        }
+        catch (FormatException e)
+        {
+            throw new BackendException(ErrorCodes.BackendFailed, "the domain stats could not be read: " + e.Message, e);
+        }
+    }
+
     /// <summary>A probe's stdout, or null when it failed; a libvirt error is thrown with libvirt's message.</summary>
     private string? Text(string[] argv, CancellationToken cancellation, bool failureIsError = false)
     {
+        if (probes is LibvirtProbes live)
+        {
+            try
+            {
+                return live.Answer(argv) ?? (failureIsError ? throw new LibvirtException($"'{PosixQuote.Join(argv)}' gave no answer") : null);
+            }
+            catch (LibvirtException) when (!failureIsError)
+            {
+                return null;
+            }
+        }
         var result = probes.Run(new CommandRequest(argv, ProbeTimeout), cancellation);
         if (result.Succeeded)
             return Utf8Text.Decode(result.Stdout, out _);
