@@ -39,4 +39,24 @@ public sealed class RecordReplayTestDriverTests
             Directory.Delete(dir, true);
         }
     }
+
+    [Fact]
+    public void AReplayMissingADomainsXmlNamesTheProbe()
+    {
+        var dir = Directory.CreateTempSubdirectory("hvm-test-rec-").FullName;
+        try
+        {
+            Assert.Equal(0, HvMonitorBinary.Run("--uri", "test:///default", "--record", dir).ExitCode);
+            foreach (var file in Directory.GetFiles(dir).Where(f => File.ReadLines(f).First().StartsWith("$ virsh -r dumpxml", StringComparison.Ordinal)))
+                File.Delete(file);
+            var r = HvMonitorBinary.Run("--replay", dir);
+            Assert.Equal(1, r.ExitCode);
+            var errorString = System.Text.Json.JsonDocument.Parse(r.Stdout).RootElement.GetProperty("errorString").GetString();
+            Assert.Equal($"the recording in '{dir}' has no answer for '$ virsh -r dumpxml test'", errorString);
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
 }
