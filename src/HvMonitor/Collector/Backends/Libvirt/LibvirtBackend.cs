@@ -41,15 +41,19 @@ public sealed class LibvirtBackend(string? uri, ProcReader proc) : IHypervisorBa
 
         using (list)
         {
+            sink.Listed(list.Items.Select(i => i.Stats.Name).ToArray());
             var bridges = new System.Collections.Concurrent.ConcurrentDictionary<string, string?>(StringComparer.Ordinal);
             string? BridgeOf(string network) => bridges.GetOrAdd(network, conn.NetworkBridge);
 
             // Per-domain calls are round trips to libvirtd, which serves several requests of one
             // connection at once: a few in flight hide the latency without loading the host.
             var parallel = new ParallelOptions { MaxDegreeOfParallelism = ParallelDomainCalls, CancellationToken = cancellation };
-            int done = 0;
+            int done = 0, started = 0;
+            int stallAfter = TestStallAfterDomains();
             Parallel.ForEach(list.Items, parallel, item =>
             {
+                if (Interlocked.Increment(ref started) > stallAfter)
+                    StallUntilCancelled(cancellation);
                 sink.Add(CollectOneSafely(conn, item, sink, BridgeOf));
                 // Parsing each domain's XML leaves ~15 KiB of garbage, and the runtime sizes its first
                 // generation from the CPU cache (tens of MiB), so a big host's garbage would all be
@@ -60,6 +64,24 @@ public sealed class LibvirtBackend(string? uri, ProcReader proc) : IHypervisorBa
                     GC.Collect(0, GCCollectionMode.Forced, blocking: true);
             });
         }
+    }
+
+    /// <summary>
+    /// TEST-ONLY seam (tests/HvMonitor.IntegrationTests/DeadlineTests.cs): with HV_MONITOR_TEST_STALL_AFTER_DOMAINS=N
+    /// the per-domain work hangs after N domains, as it would on a libvirtd that stops answering mid-run, so
+    /// the deadline is hit with some domains collected. No timing trick can make that deterministic on a real
+    /// daemon. Unset (always, outside the tests) it changes nothing.
+    /// </summary>
+    public const string TestStallVariable = "HV_MONITOR_TEST_STALL_AFTER_DOMAINS";
+
+    private static int TestStallAfterDomains() =>
+        int.TryParse(Environment.GetEnvironmentVariable(TestStallVariable), System.Globalization.NumberStyles.None,
+            System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : int.MaxValue;
+
+    private static void StallUntilCancelled(CancellationToken cancellation)
+    {
+        cancellation.WaitHandle.WaitOne();
+        cancellation.ThrowIfCancellationRequested();
     }
 
     private static LibvirtConnection Open(string? uri)
@@ -87,6 +109,8 @@ public sealed class LibvirtBackend(string? uri, ProcReader proc) : IHypervisorBa
     /// </summary>
     private VmFacts CollectOneSafely(LibvirtConnection conn, DomainRecord item, CollectionSink sink, Func<string, string?> bridgeOf)
     {
+        if (item.TextReplaced)
+            sink.Warn($"domain '{item.Stats.Name}': its name or a disk name or path from libvirt is not valid UTF-8; invalid bytes are reported as U+FFFD");
         try
         {
             return CollectOne(conn, item.Domain, item.Stats, sink, bridgeOf);
@@ -105,7 +129,9 @@ public sealed class LibvirtBackend(string? uri, ProcReader proc) : IHypervisorBa
         DomainConfig? config = null;
         try
         {
-            config = DomainXmlParser.Parse(conn.GetXmlDescription(domain, name));
+            config = DomainXmlParser.Parse(conn.GetXmlDescription(domain, name, out bool replaced));
+            if (replaced)
+                sink.Warn($"domain '{name}': its XML from libvirt is not valid UTF-8; invalid bytes are reported as U+FFFD");
         }
         catch (Exception e) when (e is LibvirtException or FormatException)
         {
