@@ -53,15 +53,23 @@ public static class CollectionRun
             cancellation.Cancel();
 
         // Taken once: a timed-out worker may still add VMs while we build.
-        var vms = sink.Vms;
+        return Outcome(hv, sink.Vms, sink.Warnings, sink.ListedNames, deadlinePassed: !finished, failure, timeout);
+    }
+
+    /// <summary>
+    /// The envelope for what a backend produced before it finished, failed (<paramref name="failure"/>) or was
+    /// cut off by the deadline; <paramref name="listed"/> is every VM the hypervisor listed, if it answered. Pure.
+    /// </summary>
+    public static CollectionResult Outcome(string hv, IReadOnlyList<VmFacts> vms, IReadOnlyList<string> warnings,
+        IReadOnlyList<string>? listed, bool deadlinePassed, Exception? failure, TimeSpan timeout)
+    {
         var data = HvDataBuilder.Build(hv, vms);
-        var warnings = sink.Warnings;
-        string? problem = (finished, failure) switch
+        string? problem = (deadlinePassed, failure) switch
         {
-            (false, _) => string.Create(CultureInfo.InvariantCulture,
+            (true, _) => string.Create(CultureInfo.InvariantCulture,
                 $"collection did not finish within {timeout.TotalSeconds:0.###} s (is the hypervisor responding?)"),
-            (true, BackendException be) => be.Message,
-            (true, { } e) => $"{hv} backend failed unexpectedly: {e.GetType().Name}: {e.Message}",
+            (false, BackendException be) => be.Message,
+            (false, { } e) => $"{hv} backend failed unexpectedly: {e.GetType().Name}: {e.Message}",
             _ => null,
         };
         if (problem is null)
@@ -70,13 +78,13 @@ public static class CollectionRun
         if (data.VMs.Count == 0)
         {
             int code = failure is BackendException { ErrorCode: var c } ? c : ErrorCodes.BackendFailed;
-            var message = sink.ListedNames is { Count: > 0 } listed
+            var message = listed is { Count: > 0 }
                 ? string.Create(CultureInfo.InvariantCulture, $"{problem}; none of the {listed.Count} VM(s) listed was collected")
                 : problem;
             return new CollectionResult(new Envelope { Error = code, ErrorString = message, Data = data }, warnings, Complete: false);
         }
 
-        var incomplete = "incomplete: " + problem + "; " + Missing(sink.ListedNames, data);
+        var incomplete = "incomplete: " + problem + "; " + Missing(listed, data);
         if (warnings.Count > 0)
             incomplete += "; also " + WarningSummary(warnings);
         return new CollectionResult(new Envelope { ErrorString = incomplete, Data = data }, [.. warnings, incomplete], Complete: false);
