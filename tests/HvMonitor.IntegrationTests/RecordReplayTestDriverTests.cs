@@ -52,7 +52,7 @@ public sealed class RecordReplayTestDriverTests
             var r = HvMonitorBinary.Run("--replay", dir);
             Assert.Equal(1, r.ExitCode);
             var errorString = System.Text.Json.JsonDocument.Parse(r.Stdout).RootElement.GetProperty("errorString").GetString();
-            Assert.Equal($"the recording in '{dir}' has no answer for '$ virsh -r dumpxml test'", errorString);
+            Assert.StartsWith($"the recording in '{dir}' has no answer for '$ virsh -r dumpxml test'", errorString);
         }
         finally
         {

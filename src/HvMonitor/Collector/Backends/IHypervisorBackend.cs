@@ -28,12 +28,22 @@ public sealed class CollectionSink
 {
     private readonly ConcurrentQueue<VmFacts> _vms = new();
     private readonly ConcurrentQueue<string> _warnings = new();
+    private volatile IReadOnlyList<string>? _listed;
+
+    /// <summary>
+    /// Every VM the hypervisor listed, told before the per-VM work starts, so that a run cut off by the
+    /// deadline can name the VMs it did not get to.
+    /// </summary>
+    public void Listed(IReadOnlyList<string> names) => _listed = names;
 
     public void Add(VmFacts vm) => _vms.Enqueue(vm);
     public void Warn(string message) => _warnings.Enqueue(message);
 
     public IReadOnlyList<VmFacts> Vms => _vms.ToArray();
     public IReadOnlyList<string> Warnings => _warnings.ToArray();
+
+    /// <summary>The VMs the hypervisor listed; null until it answered.</summary>
+    public IReadOnlyList<string>? ListedNames => _listed;
 }
 
 /// <summary>A failure of the whole backend, mapped to the envelope's error code and message.</summary>

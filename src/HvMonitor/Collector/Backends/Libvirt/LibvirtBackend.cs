@@ -56,6 +56,7 @@ public sealed class LibvirtBackend(ICommandRunner probes, ProcReader proc) : IHy
     private void CollectAll(CollectionSink sink, CancellationToken cancellation)
     {
         var list = AllDomainStats(cancellation);
+        sink.Listed(list.Select(s => s.Name).ToArray());
 
         var bridges = new System.Collections.Concurrent.ConcurrentDictionary<string, string?>(StringComparer.Ordinal);
         string? BridgeOf(string network) => bridges.GetOrAdd(network, n => Text(LibvirtProbes.NetworkBridge(n), cancellation)?.Trim());
@@ -63,9 +64,12 @@ public sealed class LibvirtBackend(ICommandRunner probes, ProcReader proc) : IHy
         // Per-domain calls are round trips to libvirtd, which serves several requests of one
         // connection at once: a few in flight hide the latency without loading the host.
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = ParallelDomainCalls, CancellationToken = cancellation };
-        int done = 0;
+        int done = 0, started = 0;
+        int stallAfter = TestStallAfterDomains();
         Parallel.ForEach(list, parallel, stats =>
         {
+            if (Interlocked.Increment(ref started) > stallAfter)
+                StallUntilCancelled(cancellation);
             sink.Add(CollectOneSafely(stats, sink, BridgeOf, cancellation));
             // Parsing each domain's XML leaves ~15 KiB of garbage, and the runtime sizes its first
             // generation from the CPU cache (tens of MiB), so a big host's garbage would all be
@@ -133,6 +137,31 @@ public sealed class LibvirtBackend(ICommandRunner probes, ProcReader proc) : IHy
         return null;
     }
 
+    /// <summary>
+    /// TEST-ONLY seam (tests/HvMonitor.IntegrationTests/DeadlineTests.cs): with HV_MONITOR_TEST_STALL_AFTER_DOMAINS=N
+    /// the per-domain work hangs after N domains, as it would on a libvirtd that stops answering mid-run, so
+    /// the deadline is hit with some domains collected. No timing trick can make that deterministic on a real
+    /// daemon. Unset (always, outside the tests) it changes nothing.
+    /// </summary>
+    public const string TestStallVariable = "HV_MONITOR_TEST_STALL_AFTER_DOMAINS";
+
+    private static int TestStallAfterDomains() =>
+        int.TryParse(Environment.GetEnvironmentVariable(TestStallVariable), System.Globalization.NumberStyles.None,
+            System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : int.MaxValue;
+
+    private static void StallUntilCancelled(CancellationToken cancellation)
+    {
+        cancellation.WaitHandle.WaitOne();
+        cancellation.ThrowIfCancellationRequested();
+    }
+
+    /// <summary>
+    /// Text libvirt gave us that was not valid UTF-8 was decoded with U+FFFD in place of the bad bytes. Looking for
+    /// U+FFFD (rather than a flag from the decoder) gives the same warning live, recorded and replayed.
+    /// </summary>
+    private static bool HasReplacedText(DomainStats stats) =>
+        stats.Name.Contains('\uFFFD') || stats.Values.Values.Any(v => v.Text?.Contains('\uFFFD') == true);
+
     internal static LibvirtConnection Open(string? uri)
     {
         try
@@ -159,6 +188,8 @@ public sealed class LibvirtBackend(ICommandRunner probes, ProcReader proc) : IHy
     /// </summary>
     private VmFacts CollectOneSafely(DomainStats stats, CollectionSink sink, Func<string, string?> bridgeOf, CancellationToken cancellation)
     {
+        if (HasReplacedText(stats))
+            sink.Warn($"domain '{stats.Name}': its name or a disk name or path from libvirt is not valid UTF-8; invalid bytes are reported as U+FFFD");
         try
         {
             return CollectOne(stats, sink, bridgeOf, cancellation);
@@ -177,7 +208,10 @@ public sealed class LibvirtBackend(ICommandRunner probes, ProcReader proc) : IHy
         DomainConfig? config = null;
         try
         {
-            config = DomainXmlParser.Parse(Text(LibvirtProbes.DumpXml(name), cancellation, failureIsError: true)!);
+            var xml = Text(LibvirtProbes.DumpXml(name), cancellation, failureIsError: true)!;
+            if (xml.Contains('\uFFFD'))
+                sink.Warn($"domain '{name}': its XML from libvirt is not valid UTF-8; invalid bytes are reported as U+FFFD");
+            config = DomainXmlParser.Parse(xml);
         }
         catch (Exception e) when (e is LibvirtException or FormatException)
         {
