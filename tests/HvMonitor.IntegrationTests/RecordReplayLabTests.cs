@@ -14,7 +14,7 @@ public sealed class RecordReplayLabTests
 {
     private const string Uri = LabFixture.Uri;
     private const string SecretGuest = "hvm-rec-secret";
-    private const string VncPassword = "Vnc-S3cret-9f2c";
+    private const string VncPassword = "q7Zx3vKp"; // VNC passwords are at most 8 characters
 
     private static string SecretGuestXml => $"""
         <domain type='qemu'>
