@@ -99,7 +99,8 @@ public sealed class ProcReader
 
     /// <summary>
     /// Only QEMU's command line is read: other processes' command lines may carry secrets (a password given
-    /// as an argument), and with --record every read is written down. The short comm says QEMU or not.
+    /// as an argument), and with --record every read is written down. The short comm says QEMU or not; when it
+    /// cannot be read (a stand-in /proc without it) the command line decides, as before.
     /// </summary>
     private bool IsQemu(int pid)
     {
@@ -110,7 +111,7 @@ public sealed class ProcReader
         }
         catch (IOException)
         {
-            return false;
+            return true;
         }
     }
 
