@@ -208,10 +208,26 @@ public sealed class ConfigurationLoader(ReporterPaths paths, IReporterLog log)
         return value;
     }
 
+    /// <summary>gethostname(), as Python's socket.gethostname(): the kernel's node name, read from /proc on
+    /// Linux (cheaper than loading the resolver), else from the resolver library.</summary>
+    public static string HostName()
+    {
+        try
+        {
+            var name = File.ReadAllText("/proc/sys/kernel/hostname").Trim();
+            if (name.Length > 0)
+                return name;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
+        return System.Net.Dns.GetHostName();
+    }
+
     /// <summary>reporter_id's default: hostname-machine id (first line of /etc/machine-id), or the hostname alone.</summary>
     private string DefaultReporterId()
     {
-        var host = System.Net.Dns.GetHostName();
+        var host = HostName();
         try
         {
             var first = File.ReadLines(paths.MachineId).FirstOrDefault()?.Trim();
