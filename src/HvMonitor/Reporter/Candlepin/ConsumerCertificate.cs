@@ -25,7 +25,7 @@ public static class ConsumerCertificate
     {
         try
         {
-            using var cert = X509Certificate2.CreateFromPemFile(Path.Combine(consumerCertDir, "cert.pem"));
+            using var cert = X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(consumerCertDir, "cert.pem")));
             var cn = cert.GetNameInfo(X509NameType.SimpleName, forIssuer: false);
             return string.IsNullOrEmpty(cn) ? throw new CandlepinException(CandlepinFailure.NotRegistered, NotRegistered) : cn;
         }
