@@ -66,7 +66,7 @@ public sealed unsafe class DomainStatsList : IDisposable
 /// A read-only libvirt connection. Owns the native handle; every call that can fail throws a
 /// <see cref="LibvirtException"/> carrying libvirt's own message. Shared by the collector and the reporter.
 /// </summary>
-public sealed unsafe class LibvirtConnection : IDisposable
+public sealed unsafe partial class LibvirtConnection : IDisposable
 {
     private IntPtr _conn;
 

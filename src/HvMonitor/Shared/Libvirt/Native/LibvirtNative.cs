@@ -93,4 +93,82 @@ internal static unsafe partial class LibvirtNative
 
     [LibraryImport(Lib)]
     public static partial int virNetworkFree(IntPtr network);
+
+    // ---- Used by the reporter (hv-monitor report): host facts, domains by ID then defined, auth. ----
+
+    // virConnectCredentialType, virConnectFlags, virErrorNumber
+    public const int CredAuthName = 2, CredPassphrase = 5;
+    public const uint ConnectReadOnly = 1;
+    public const int ErrNoDomain = 42;
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct ConnectAuth
+    {
+        public int* CredTypes;
+        public uint NCredTypes;
+        public delegate* unmanaged<ConnectCredential*, uint, IntPtr, int> Callback;
+        public IntPtr CallbackData;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct ConnectCredential
+    {
+        public int Type;
+        public IntPtr Prompt;
+        public IntPtr Challenge;
+        public IntPtr DefaultResult;
+        /// <summary>malloc'd by the callback; libvirt frees it.</summary>
+        public IntPtr Result;
+        public uint ResultLength;
+    }
+
+    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial IntPtr virConnectOpenAuth(string? uri, ConnectAuth* auth, uint flags);
+
+    [LibraryImport(Lib)]
+    public static partial int virGetLastErrorCode();
+
+    [LibraryImport(Lib)]
+    public static partial int virConnectNumOfDomains(IntPtr conn);
+
+    [LibraryImport(Lib)]
+    public static partial int virConnectListDomains(IntPtr conn, int* ids, int maxIds);
+
+    [LibraryImport(Lib)]
+    public static partial int virConnectNumOfDefinedDomains(IntPtr conn);
+
+    /// <summary>Fills names the caller frees with free().</summary>
+    [LibraryImport(Lib)]
+    public static partial int virConnectListDefinedDomains(IntPtr conn, IntPtr* names, int maxNames);
+
+    [LibraryImport(Lib)]
+    public static partial IntPtr virDomainLookupByID(IntPtr conn, int id);
+
+    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial IntPtr virDomainLookupByName(IntPtr conn, string name);
+
+    [LibraryImport(Lib)]
+    public static partial int virDomainFree(IntPtr domain);
+
+    /// <summary>Writes VIR_UUID_STRING_BUFLEN (37) bytes into buf.</summary>
+    [LibraryImport(Lib)]
+    public static partial int virDomainGetUUIDString(IntPtr domain, byte* buf);
+
+    [LibraryImport(Lib)]
+    public static partial int virDomainGetState(IntPtr domain, out int state, out int reason, uint flags);
+
+    /// <summary>Returns a string the caller frees with free().</summary>
+    [LibraryImport(Lib)]
+    public static partial IntPtr virConnectGetCapabilities(IntPtr conn);
+
+    /// <summary>Returns a string the caller frees with free().</summary>
+    [LibraryImport(Lib)]
+    public static partial IntPtr virConnectGetHostname(IntPtr conn);
+
+    /// <summary>Returns a static string: not freed.</summary>
+    [LibraryImport(Lib)]
+    public static partial IntPtr virConnectGetType(IntPtr conn);
+
+    [LibraryImport(Lib)]
+    public static partial int virConnectGetVersion(IntPtr conn, out ulong version);
 }

@@ -1,0 +1,29 @@
+using HvMonitor.Reporter.Model;
+
+namespace HvMonitor.Reporter.Config;
+
+/// <summary>One valid source section, ready to run: its source and its destination.</summary>
+/// <param name="Destination">Owner null for a section without owner (local consumer update / default destination).</param>
+public sealed record ConfiguredSection(string Name, SectionSettings Settings, IReportSource Source, CandlepinSettings Destination);
+
+/// <summary>
+/// What <see cref="ConfigurationLoader"/> produced: [global] (merged with the command line), the
+/// [system_environment] variables to apply, and every valid, supported source section sorted by name
+/// (decision 8).
+/// </summary>
+public sealed record ReporterConfiguration(
+    GlobalSettings Global,
+    IReadOnlyList<KeyValuePair<string, string>> SystemEnvironment,
+    IReadOnlyList<ConfiguredSection> Sections,
+    ReporterPaths Paths);
+
+/// <summary>/etc/virt-who.conf read: [global] (not yet merged with the command line), [defaults],
+/// [system_environment], and the file's own source sections.</summary>
+public sealed record GeneralConfiguration(
+    GlobalSettings Global,
+    IReadOnlyList<KeyValuePair<string, string>> Defaults,
+    IReadOnlyList<KeyValuePair<string, string>> SystemEnvironment,
+    IReadOnlyList<IniSection> SourceSections);
+
+/// <summary>The reporter cannot start (exit 1); the message is logged at ERROR.</summary>
+public sealed class ConfigurationException(string message) : Exception(message);

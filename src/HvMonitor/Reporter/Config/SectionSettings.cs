@@ -1,0 +1,55 @@
+using HvMonitor.Reporter.Model;
+
+namespace HvMonitor.Reporter.Config;
+
+/// <summary>filter_type: unset means a host matches if either the wildcard or the regex test matches (§2.11).</summary>
+public enum FilterType { Either, Wildcards, Regex }
+
+/// <summary>filter_hosts / exclude_hosts: null when the key is absent; an empty list filters every host out.</summary>
+public sealed record HostFilterSettings(IReadOnlyList<string>? FilterHosts, IReadOnlyList<string>? ExcludeHosts, FilterType Type)
+{
+    public static HostFilterSettings None { get; } = new(null, null, FilterType.Either);
+}
+
+/// <summary>
+/// A section's destination keys as written (null = key absent), before rhsm.conf fills the gaps
+/// (virt-who.md §2.12). Passwords are already decrypted into <see cref="Secret"/>s.
+/// </summary>
+public sealed record RhsmOverrides
+{
+    public string? Hostname { get; init; }
+    public string? Port { get; init; }
+    public string? Prefix { get; init; }
+    public string? Username { get; init; }
+    public Secret? Password { get; init; }
+    public string? ProxyHostname { get; init; }
+    public string? ProxyPort { get; init; }
+    public string? ProxyUser { get; init; }
+    public Secret? ProxyPassword { get; init; }
+    public string? NoProxy { get; init; }
+    public string? Insecure { get; init; }
+}
+
+/// <summary>
+/// One source section after validation: everything a source and a destination need, nothing raw.
+/// </summary>
+public sealed record SectionSettings
+{
+    public required string Name { get; init; }
+    /// <summary>"libvirt" (also for a section without type), "cbsd", or a virt-who type hv-monitor does not collect.</summary>
+    public required string Type { get; init; }
+    /// <summary>True for a section without <c>type</c>: libvirt, but server not rewritten, hypervisor_id unchecked.</summary>
+    public bool IsGeneric { get; init; }
+    /// <summary>The libvirt URI for a remote source (after the §2.9 rewrite), null for the local libvirt.</summary>
+    public string? Uri { get; init; }
+    public string? Username { get; init; }
+    public Secret? Password { get; init; }
+    /// <summary>"uuid" (default) or "hostname"; for a generic section any other value gives a null hypervisorId.</summary>
+    public string HypervisorId { get; init; } = "uuid";
+    public HostFilterSettings Filter { get; init; } = HostFilterSettings.None;
+    /// <summary>null or empty: no destination of its own (local consumer update / default destination).</summary>
+    public string? Owner { get; init; }
+    public RhsmOverrides Rhsm { get; init; } = new();
+
+    public bool IsRemote => Uri is not null;
+}
