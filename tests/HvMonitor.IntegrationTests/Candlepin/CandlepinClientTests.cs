@@ -1,5 +1,5 @@
 using HvMonitor.Reporter.Candlepin;
-using HvMonitor.Reporter.Daemon;
+using HvMonitor.Reporter.Logging;
 using HvMonitor.Reporter.Model;
 using Xunit;
 
@@ -38,7 +38,7 @@ public sealed class CandlepinClientTests : IAsyncLifetime
         ServerTimeout = TimeSpan.FromSeconds(3),
     };
 
-    private static CandlepinClient Client(CandlepinSettings s) => new(s, ClientIdentity.Create(), ReporterLog.Silent());
+    private static CandlepinClient Client(CandlepinSettings s) => new(s, ClientIdentity.Create(), new MemoryLog());
 
     internal static readonly Hypervisor Host = new("host-uuid-1", "kvm1.example.com",
         [new Guest("b-guest", 1, true, "libvirt"), new Guest("a-guest", 5, false, "libvirt")],

@@ -1,3 +1,4 @@
+using HvMonitor.Reporter.Logging;
 using System.Text.Json;
 using HvMonitor.Reporter.Daemon;
 using HvMonitor.Reporter.Model;
@@ -12,7 +13,7 @@ public sealed record CheckInResult(string? JobId);
 /// <see cref="CandlepinConnection"/>, pings (<c>GET /status/</c>), reads the capabilities when it needs
 /// them (<c>GET /status</c>), then makes its request: the same sequence rhsm.connection puts on the wire.
 /// </summary>
-public sealed class CandlepinClient(CandlepinSettings settings, ClientIdentity identity, ReporterLog log)
+public sealed class CandlepinClient(CandlepinSettings settings, ClientIdentity identity, IReporterLog log)
 {
     public const string HeartbeatCapability = "hypervisors_heartbeat";
     public const string AsyncCapability = "hypervisors_async";

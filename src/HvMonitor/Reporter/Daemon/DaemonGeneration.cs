@@ -1,3 +1,4 @@
+using HvMonitor.Reporter.Logging;
 namespace HvMonitor.Reporter.Daemon;
 
 /// <summary>
@@ -8,7 +9,7 @@ namespace HvMonitor.Reporter.Daemon;
 /// at most one extra per <see cref="ReporterTiming.EventMinimumGap"/>). Ends when its token is cancelled.
 /// </summary>
 public sealed class DaemonGeneration(
-    IReadOnlyList<ReportSection> sections, ReporterRunOptions options, ReporterLog log, Func<ReportSection, Action, IDisposable?>? watchEvents)
+    IReadOnlyList<ReportSection> sections, ReporterRunOptions options, IReporterLog log, Func<ReportSection, Action, IDisposable?>? watchEvents)
 {
     private readonly ReportStore _store = new();
     private readonly TimeProvider _time = TimeProvider.System;

@@ -1,3 +1,4 @@
+using HvMonitor.Reporter.Logging;
 using System.Runtime.InteropServices;
 
 namespace HvMonitor.Reporter.Daemon;
@@ -13,7 +14,7 @@ public static class DaemonRun
     /// <param name="reload">Re-reads the configuration files on SIGHUP; null when they no longer give a
     /// valid configuration (the running one is then kept and the error logged by the loader).</param>
     /// <param name="watchEvents">Starts a section's libvirt lifecycle watcher, or null for none.</param>
-    public static int Run(IReadOnlyList<ReportSection> sections, ReporterRunOptions options, ReporterLog log,
+    public static int Run(IReadOnlyList<ReportSection> sections, ReporterRunOptions options, IReporterLog log,
         Func<IReadOnlyList<ReportSection>?> reload, Func<ReportSection, Action, IDisposable?>? watchEvents = null)
     {
         using var pidFile = PidFile.TryCreate(options.Paths.PidFile, log);

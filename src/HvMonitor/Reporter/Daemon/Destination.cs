@@ -1,3 +1,4 @@
+using HvMonitor.Reporter.Logging;
 using HvMonitor.Reporter.Candlepin;
 using HvMonitor.Reporter.Model;
 
@@ -14,7 +15,7 @@ namespace HvMonitor.Reporter.Daemon;
 public sealed partial class Destination
 {
     private readonly ReporterRunOptions _options;
-    private readonly ReporterLog _log;
+    private readonly IReporterLog _log;
     private readonly RunData _runData;
     private readonly TimeProvider _time;
     private readonly Dictionary<string, string> _delivered = new(StringComparer.Ordinal);
@@ -24,7 +25,7 @@ public sealed partial class Destination
 
     private sealed record PendingJob(string JobId, Dictionary<string, string> Hashes);
 
-    public Destination(CandlepinSettings settings, IEnumerable<string> sections, ReporterRunOptions options, ReporterLog log, RunData runData, TimeProvider time)
+    public Destination(CandlepinSettings settings, IEnumerable<string> sections, ReporterRunOptions options, IReporterLog log, RunData runData, TimeProvider time)
     {
         Settings = settings;
         Sections = sections.Order(StringComparer.Ordinal).ToList();
@@ -43,7 +44,7 @@ public sealed partial class Destination
     private string? Owner => string.IsNullOrEmpty(Settings.Owner) ? null : Settings.Owner;
 
     /// <summary>Groups sections by equal destination settings, in section-name order (decision 8).</summary>
-    public static List<Destination> For(IEnumerable<ReportSection> sections, ReporterRunOptions options, ReporterLog log, RunData runData, TimeProvider time) =>
+    public static List<Destination> For(IEnumerable<ReportSection> sections, ReporterRunOptions options, IReporterLog log, RunData runData, TimeProvider time) =>
         sections.GroupBy(s => s.Destination)
             .Select(g => new Destination(g.Key, g.Select(s => s.Name), options, log, runData, time))
             .OrderBy(d => d.Sections[0], StringComparer.Ordinal)

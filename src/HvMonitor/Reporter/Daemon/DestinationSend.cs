@@ -1,3 +1,4 @@
+using HvMonitor.Reporter.Logging;
 using HvMonitor.Reporter.Candlepin;
 using HvMonitor.Reporter.Model;
 
@@ -80,8 +81,7 @@ public sealed partial class Destination
         foreach (var id in hypervisors.GroupBy(h => h.HypervisorId).Where(g => g.Count() > 1).Select(g => g.Key))
             _log.Warning($"The hypervisor id '{id}' is assigned to 2 different systems. Only one will be recorded at the server.");
         _log.Info($"Sending updated Host-to-guest mapping to \"{owner}\" including {hypervisors.Count} hypervisors and {hypervisors.Sum(h => h.Guests.Count)} guests");
-        if (_log.DebugEnabled)
-            _log.Debug($"Host-to-guest mapping being sent to '{owner}': {IndentedMapping(hypervisors)}");
+        _log.Debug($"Host-to-guest mapping being sent to '{owner}': {IndentedMapping(hypervisors)}");
         while (true)
         {
             try

@@ -1,3 +1,4 @@
+using HvMonitor.Reporter.Logging;
 using HvMonitor.Reporter.Candlepin;
 using HvMonitor.Reporter.Model;
 
@@ -10,7 +11,7 @@ namespace HvMonitor.Reporter.Daemon;
 /// </summary>
 public static class OneShotRun
 {
-    public static async Task<int> RunAsync(IReadOnlyList<ReportSection> sections, ReporterRunOptions options, ReporterLog log, CancellationToken cancellation)
+    public static async Task<int> RunAsync(IReadOnlyList<ReportSection> sections, ReporterRunOptions options, IReporterLog log, CancellationToken cancellation)
     {
         var runData = new RunData(options.Paths, log);
         runData.EnsureEntries(sections.Select(s => s.Name));
@@ -34,7 +35,7 @@ public static class OneShotRun
         return ok ? 0 : 1;
     }
 
-    private static async Task<bool> DeliverAsync(Destination destination, IReadOnlyDictionary<string, SourceReport> reports, ReporterLog log, CancellationToken token)
+    private static async Task<bool> DeliverAsync(Destination destination, IReadOnlyDictionary<string, SourceReport> reports, IReporterLog log, CancellationToken token)
     {
         await destination.HeartbeatAsync(token).ConfigureAwait(false);
         var outcome = await destination.SendChangedAsync(name => reports.GetValueOrDefault(name), new HashSet<string>(), token, token).ConfigureAwait(false);
@@ -61,7 +62,7 @@ public static class OneShotRun
 /// <summary>Collecting from the sources, each failure logged with the section's name and never fatal.</summary>
 public static class SourceCollection
 {
-    public static Dictionary<string, SourceReport> CollectAll(IEnumerable<ReportSection> sections, ReporterLog log, CancellationToken cancellation)
+    public static Dictionary<string, SourceReport> CollectAll(IEnumerable<ReportSection> sections, IReporterLog log, CancellationToken cancellation)
     {
         var reports = new Dictionary<string, SourceReport>(StringComparer.Ordinal);
         foreach (var section in sections)
@@ -72,7 +73,7 @@ public static class SourceCollection
         return reports;
     }
 
-    public static SourceReport? TryCollect(ReportSection section, ReporterLog log, CancellationToken cancellation)
+    public static SourceReport? TryCollect(ReportSection section, IReporterLog log, CancellationToken cancellation)
     {
         try
         {

@@ -1,3 +1,4 @@
+using HvMonitor.Reporter.Logging;
 using System.Globalization;
 
 namespace HvMonitor.Reporter.Daemon;
@@ -13,7 +14,7 @@ public sealed class PidFile : IDisposable
 
     private PidFile(string path) => _path = path;
 
-    public static PidFile? TryCreate(string path, ReporterLog log)
+    public static PidFile? TryCreate(string path, IReporterLog log)
     {
         if (File.Exists(path))
         {

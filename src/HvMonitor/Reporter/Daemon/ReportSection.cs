@@ -1,20 +1,13 @@
+using HvMonitor.Reporter.Config;
 using HvMonitor.Reporter.Model;
 
 namespace HvMonitor.Reporter.Daemon;
 
 /// <summary>One valid configuration section: where to read (its source) and where to send (its destination settings).</summary>
-public sealed record ReportSection(IReportSource Source, CandlepinSettings Destination)
+/// <param name="EventUri">The libvirt URI whose lifecycle events trigger a collection, or null (no events).</param>
+public sealed record ReportSection(IReportSource Source, CandlepinSettings Destination, string? EventUri = null)
 {
     public string Name => Source.ConfigName;
-}
-
-/// <summary>Where the reporter keeps its state, virt-who's paths under a root (/ in production).</summary>
-public sealed record ReporterPaths(string PidFile, string RunDataFile, string RunDataLockFile)
-{
-    public static ReporterPaths Under(string root) => new(
-        Path.Combine(root, "run/virt-who.pid"),
-        Path.Combine(root, "var/lib/virt-who/run_data.json"),
-        Path.Combine(root, "run/virt-who-status.pid"));
 }
 
 /// <summary>What every sending mode needs besides the sections.</summary>

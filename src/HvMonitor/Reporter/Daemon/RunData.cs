@@ -1,6 +1,8 @@
+using HvMonitor.Reporter.Logging;
 using System.Globalization;
 using System.Text.Json;
 using HvMonitor.Reporter.Candlepin;
+using HvMonitor.Reporter.Config;
 
 namespace HvMonitor.Reporter.Daemon;
 
@@ -16,7 +18,7 @@ public sealed record RunValue(string? Text, long? Number = null)
 /// Every change is read-modify-written under flock on /run/virt-who-status.pid (1 s), so a status run
 /// beside the daemon sees the daemon's last send.
 /// </summary>
-public sealed class RunData(ReporterPaths paths, ReporterLog log)
+public sealed class RunData(ReporterPaths paths, IReporterLog log)
 {
     public sealed record Content(
         Dictionary<string, List<KeyValuePair<string, RunValue>>> Sources,
@@ -51,7 +53,7 @@ public sealed class RunData(ReporterPaths paths, ReporterLog log)
 
     public Content Read()
     {
-        using var held = FileLock.TryAcquire(paths.RunDataLockFile, TimeSpan.FromSeconds(1));
+        using var held = FileLock.TryAcquire(paths.StatusLockFile, TimeSpan.FromSeconds(1));
         return Load();
     }
 
@@ -59,7 +61,7 @@ public sealed class RunData(ReporterPaths paths, ReporterLog log)
     {
         try
         {
-            using var held = FileLock.TryAcquire(paths.RunDataLockFile, TimeSpan.FromSeconds(1));
+            using var held = FileLock.TryAcquire(paths.StatusLockFile, TimeSpan.FromSeconds(1));
             if (held is null)
             {
                 log.Error("Unable to record run data. Cannot get lock on file.");
@@ -80,15 +82,15 @@ public sealed class RunData(ReporterPaths paths, ReporterLog log)
         var content = new Content(new(StringComparer.Ordinal), new(StringComparer.Ordinal));
         try
         {
-            if (!File.Exists(paths.RunDataFile))
+            if (!File.Exists(paths.RunData))
                 return content;
-            using var doc = JsonDocument.Parse(File.ReadAllBytes(paths.RunDataFile));
+            using var doc = JsonDocument.Parse(File.ReadAllBytes(paths.RunData));
             ReadGroup(doc.RootElement, "sources", content.Sources);
             ReadGroup(doc.RootElement, "destinations", content.Destinations);
         }
         catch (JsonException e)
         {
-            log.Warning($"Ignoring unreadable run data {paths.RunDataFile}: {e.Message}");
+            log.Warning($"Ignoring unreadable run data {paths.RunData}: {e.Message}");
         }
         return content;
     }
@@ -133,12 +135,12 @@ public sealed class RunData(ReporterPaths paths, ReporterLog log)
             w.EndObject();
         }
         w.EndObject();
-        var dir = Path.GetDirectoryName(paths.RunDataFile);
+        var dir = Path.GetDirectoryName(paths.RunData);
         if (!string.IsNullOrEmpty(dir))
             Directory.CreateDirectory(dir);
-        var temp = paths.RunDataFile + ".tmp";
+        var temp = paths.RunData + ".tmp";
         File.WriteAllText(temp, w.ToString());
-        File.Move(temp, paths.RunDataFile, overwrite: true);
+        File.Move(temp, paths.RunData, overwrite: true);
     }
 
     /// <summary>A value of the file for -s -j: the text, or null.</summary>

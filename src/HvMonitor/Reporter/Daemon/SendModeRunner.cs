@@ -1,0 +1,52 @@
+using HvMonitor.Reporter.Config;
+using HvMonitor.Reporter.Logging;
+using HvMonitor.Reporter.Status;
+using HvMonitor.Shared.Libvirt;
+
+namespace HvMonitor.Reporter.Daemon;
+
+/// <summary>
+/// The modes that contact Candlepin, after the command line and configuration were checked (part 1's
+/// ReporterProgram calls this through its SendModes seam): -s/-s -j (status), -o (one-shot), else the
+/// daemon. Adds the log file (log_dir/log_file) to the given stderr log; status without -d logs only to the file.
+/// </summary>
+public static class SendModeRunner
+{
+    public static int Run(ReporterConfiguration configuration, TextWriter stdout, IReporterLog stderrLog)
+    {
+        var global = configuration.Global;
+        var minimum = global.Debug ? LogLevel.Debug : LogLevel.Info;
+        using var file = new WatchedFileLog(Path.Combine(global.LogDir, global.LogFile), minimum, stderrLog);
+        IReporterLog log = global.Status && !global.Debug ? file : new TeeLog(stderrLog, file);
+        var options = new ReporterRunOptions(TimeSpan.FromSeconds(global.Interval), global.ReporterId, configuration.Paths, ReporterTiming.FromEnvironment());
+        var sections = Sections(configuration);
+        if (global.Status)
+            return StatusRun.Run(sections, global.Json, options, stdout, log);
+        if (global.OneShot)
+            return OneShotRun.RunAsync(sections, options, log, CancellationToken.None).GetAwaiter().GetResult();
+        return DaemonRun.Run(sections, options, log, () => Reload(configuration, log), LibvirtEventWatcher.Factory(log, options.Timing));
+    }
+
+    public static IReadOnlyList<ReportSection> Sections(ReporterConfiguration configuration) =>
+        configuration.Sections.Select(s => new ReportSection(s.Source, s.Destination, EventUri(s.Settings))).ToList();
+
+    /// <summary>libvirt sections get lifecycle events; those with a password are polled only (the event
+    /// connection is opened without credentials).</summary>
+    private static string? EventUri(SectionSettings settings) =>
+        settings.Type == SectionValidator.LibvirtType && settings.Password is null ? settings.Uri ?? LibvirtConnection.DefaultUri : null;
+
+    /// <summary>Decision 6: SIGHUP re-reads the configuration files; [global] and the command line stay as started.</summary>
+    private static IReadOnlyList<ReportSection>? Reload(ReporterConfiguration started, IReporterLog log)
+    {
+        try
+        {
+            var reread = new ConfigurationLoader(started.Paths, log).Load(_ => started.Global);
+            return Sections(reread);
+        }
+        catch (ConfigurationException e)
+        {
+            log.Error($"{e.Message}; keeping the configuration in use");
+            return null;
+        }
+    }
+}
