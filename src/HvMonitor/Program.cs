@@ -7,5 +7,7 @@ namespace HvMonitor;
 public static class Program
 {
     public static int Main(string[] args) =>
-        Collector.CollectorProgram.Run(args, Console.OpenStandardOutput(), Console.Error);
+        args.Length > 0 && args[0] == "report"
+            ? Reporter.ReporterProgram.Run(args[1..], Console.Out, Console.Error)
+            : Collector.CollectorProgram.Run(args, Console.OpenStandardOutput(), Console.Error);
 }

@@ -63,6 +63,22 @@ public static class LibvirtUriRewriter
         return new Result(uri, messages);
     }
 
+    /// <summary>The URI without a password in its user part (<c>qemu+tcp://u:pw@h/system</c> gives
+    /// <c>qemu+tcp://u@h/system</c>): libvirt does not use it, and the URI is logged.</summary>
+    public static string WithoutPassword(string uri)
+    {
+        int start = uri.IndexOf("://", StringComparison.Ordinal);
+        start = start < 0 ? 0 : start + 3;
+        int end = uri.IndexOfAny(['/', '?', '#'], start);
+        if (end < 0)
+            end = uri.Length;
+        int at = uri.LastIndexOf('@', end - 1, end - start);
+        if (at < 0)
+            return uri;
+        int colon = uri.IndexOf(':', start, at - start);
+        return colon < 0 ? uri : uri[..colon] + uri[at..];
+    }
+
     private static bool HasParameter(string query, string name) =>
         query.Split('&').Any(p => p == name || p.StartsWith(name + "=", StringComparison.Ordinal));
 }

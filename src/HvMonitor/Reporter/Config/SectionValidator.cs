@@ -98,7 +98,7 @@ public static partial class SectionValidator
         if (server is not null)
         {
             if (isGeneric)
-                uri = server;
+                uri = LibvirtUriRewriter.WithoutPassword(server);
             else if (server.Trim().Length == 0)
                 c.Error("\"server\" cannot be empty: remove it to read the local libvirt, or name the remote host (hv-monitor decision 3)");
             else

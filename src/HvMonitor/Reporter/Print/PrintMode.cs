@@ -1,0 +1,50 @@
+using HvMonitor.Reporter.Config;
+using HvMonitor.Reporter.Logging;
+using HvMonitor.Reporter.Model;
+
+namespace HvMonitor.Reporter.Print;
+
+/// <summary>
+/// -p: collect every section (in parallel, printed in name order), print the mapping on stdout and exit 0;
+/// a source that fails is logged and contributes nothing (virt-who.md §4.1). Nothing is sent.
+/// </summary>
+public static class PrintMode
+{
+    public static int Run(ReporterConfiguration configuration, TextWriter stdout, IReporterLog log)
+    {
+        var reports = CollectAll(configuration, log, CancellationToken.None);
+        stdout.Write(PrintReport.Render(reports));
+        stdout.Flush();
+        return ReporterProgram.ExitOk;
+    }
+
+    /// <summary>Each section's report, in section order; failed sources are left out.</summary>
+    public static IReadOnlyList<SourceReport> CollectAll(ReporterConfiguration configuration, IReporterLog log, CancellationToken cancellation)
+    {
+        var tasks = configuration.Sections
+            .Select(section => Task.Run(() => Collect(section, log, cancellation), cancellation))
+            .ToArray();
+        Task.WaitAll(tasks, cancellation);
+        return tasks.Select(t => t.Result).OfType<SourceReport>().ToList();
+    }
+
+    private static SourceReport? Collect(ConfiguredSection section, IReporterLog log, CancellationToken cancellation)
+    {
+        try
+        {
+            var report = section.Source.Collect(cancellation);
+            log.Info(report switch
+            {
+                HostGuestReport h => $"Hosts-to-guests mapping for config \"{section.Name}\": {h.Hypervisors.Count} hypervisors and {h.Hypervisors.Sum(x => x.Guests.Count)} guests found",
+                DomainListReport d => $"Domain info for config \"{section.Name}\": {d.Guests.Count} guests found",
+                _ => $"Report for config \"{section.Name}\" gathered",
+            });
+            return report;
+        }
+        catch (ReportSourceException e)
+        {
+            log.Error($"[{section.Name}]: unable to read the source: {e.Message}");
+            return null;
+        }
+    }
+}

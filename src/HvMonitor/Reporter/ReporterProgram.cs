@@ -1,0 +1,149 @@
+using HvMonitor.Reporter.Cli;
+using HvMonitor.Reporter.Config;
+using HvMonitor.Reporter.Logging;
+using HvMonitor.Reporter.Print;
+
+namespace HvMonitor.Reporter;
+
+/// <summary>
+/// <c>hv-monitor report …</c>: virt-who's command line (virt-who.md §1 with decision 4), its configuration,
+/// then print mode here, or one-shot / daemon / status in <see cref="SendModes"/> (part 2).
+/// </summary>
+public static class ReporterProgram
+{
+    public const int ExitOk = 0;
+    public const int ExitFailure = 1;
+    public const int ExitUsage = 2;
+    /// <summary>EX_USAGE: the two bad flag combinations.</summary>
+    public const int ExitBadCombination = 64;
+
+    public const string StatusCombinationMessage = "You may not use the --print or --one-shot options with the --status option.";
+    public const string JsonWithoutStatusMessage = "The --json option must only be used with the --status option.";
+
+    /// <summary><paramref name="args"/> are the arguments after "report".</summary>
+    public static int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr)
+    {
+        ReportOptions options;
+        try
+        {
+            options = ReportArgumentParser.Parse(args);
+        }
+        catch (ReportUsageException e)
+        {
+            stderr.WriteLine(e.EncryptPassword ? ReportHelpText.EncryptPasswordUsage : ReportHelpText.Usage);
+            stderr.WriteLine($"hv-monitor report{(e.EncryptPassword ? " encrypt-password" : "")}: error: {e.Message}");
+            return ExitUsage;
+        }
+        switch (options.Action)
+        {
+            case ReportAction.Help:
+                stdout.Write(ReportHelpText.Help);
+                stdout.WriteLine();
+                return ExitOk;
+            case ReportAction.EncryptPasswordHelp:
+                stdout.Write(ReportHelpText.EncryptPasswordHelp);
+                stdout.WriteLine();
+                return ExitOk;
+            case ReportAction.Version:
+                stdout.WriteLine("hv-monitor " + Collector.Cli.HelpText.Version);
+                return ExitOk;
+            case ReportAction.EncryptPassword:
+                return EncryptPasswordCommand.Run(options, stdout, stderr, () => EncryptPasswordCommand.Prompt(stderr));
+        }
+
+        var log = new TextWriterLog(stderr, LogLevel.Info);
+        try
+        {
+            return RunConfigured(options, stdout, log);
+        }
+        catch (Exception e)
+        {
+            // Exception messages in hv-monitor never carry a secret (Secret prints a mask); no stack trace either.
+            log.Error($"Fatal error: {e.GetType().Name}: {e.Message}");
+            return ExitFailure;
+        }
+    }
+
+    private static int RunConfigured(ReportOptions options, TextWriter stdout, TextWriterLog log)
+    {
+        // Lines logged before [global] is read go out once its debug flag is known (virt-who.md §6).
+        var early = new MemoryLog();
+        var paths = new ReporterPaths(options.Sysroot);
+        var general = new ConfigurationLoader(paths, early).ReadGeneral();
+        var global = MergeCommandLine(general.Global, options, early);
+        log.Minimum = global.Debug ? LogLevel.Debug : LogLevel.Info;
+        foreach (var (level, message) in early.Lines)
+            log.Write(level, message);
+
+        // decision 4: -s with -p is refused like -s with -o; both messages go to stderr.
+        if (global.Status && (global.OneShot || global.Print))
+        {
+            log.Error(StatusCombinationMessage);
+            return ExitBadCombination;
+        }
+        if (global.Json && !global.Status)
+        {
+            log.Error(JsonWithoutStatusMessage);
+            return ExitBadCombination;
+        }
+
+        ApplySystemEnvironment(general, log);
+        ReporterConfiguration configuration;
+        try
+        {
+            configuration = new ConfigurationLoader(paths, log).LoadSources(general, global);
+        }
+        catch (ConfigurationException e)
+        {
+            log.Error(e.Message);
+            return ExitFailure;
+        }
+        foreach (var section in configuration.Sections)
+        {
+            log.Info($"Using config named '{section.Name}'");
+            log.Info($"Using configuration \"{section.Name}\" (\"{section.Settings.Type}\" mode)");
+        }
+        log.Info($"Using reporter_id='{global.ReporterId}'");
+
+        if (global.Print)
+            return PrintMode.Run(configuration, stdout, log);
+        var mode = global.Status ? ReportMode.Status : global.OneShot ? ReportMode.OneShot : ReportMode.Daemon;
+        return SendModes.Run(configuration, mode, stdout, log);
+    }
+
+    /// <summary>
+    /// §1 precedence: [global], then each command-line flag that differs from its default (a flag cannot
+    /// switch debug=true off). -p implies one-shot.
+    /// </summary>
+    public static GlobalSettings MergeCommandLine(GlobalSettings global, ReportOptions options, IReporterLog log)
+    {
+        int interval = global.Interval;
+        if (options.Interval is { } text)
+        {
+            if (!GlobalSettings.TryParseInterval(text, out interval))
+                log.Warning(GlobalSettings.IntervalWarning);
+        }
+        bool print = global.Print || options.Print;
+        return global with
+        {
+            Interval = interval,
+            Debug = global.Debug || options.Debug,
+            OneShot = global.OneShot || options.OneShot || print,
+            Print = print,
+            Status = global.Status || options.Status,
+            Json = global.Json || options.Json,
+            Configs = options.Configs.Count > 0 ? options.Configs : global.Configs,
+        };
+    }
+
+    /// <summary>[system_environment]: each key (lower-cased by the INI reader) becomes an environment variable.</summary>
+    private static void ApplySystemEnvironment(GeneralConfiguration general, IReporterLog log)
+    {
+        if (general.SystemEnvironment.Count == 0)
+            return;
+        foreach (var (key, value) in general.SystemEnvironment)
+            Environment.SetEnvironmentVariable(key, value);
+        log.Debug("Environment variables added from the [system_environment] section of the general configuration file: "
+            + string.Join(", ", general.SystemEnvironment.Select(kv => kv.Key)));
+    }
+}
