@@ -12,17 +12,17 @@ namespace HvMonitor.Reporter.Daemon;
 /// </summary>
 public static class SendModeRunner
 {
-    public static int Run(ReporterConfiguration configuration, TextWriter stdout, IReporterLog stderrLog)
+    public static int Run(ReporterConfiguration configuration, ReportMode mode, TextWriter stdout, IReporterLog stderrLog)
     {
         var global = configuration.Global;
         var minimum = global.Debug ? LogLevel.Debug : LogLevel.Info;
         using var file = new WatchedFileLog(Path.Combine(global.LogDir, global.LogFile), minimum, stderrLog);
-        IReporterLog log = global.Status && !global.Debug ? file : new TeeLog(stderrLog, file);
+        IReporterLog log = mode == ReportMode.Status && !global.Debug ? file : new TeeLog(stderrLog, file);
         var options = new ReporterRunOptions(TimeSpan.FromSeconds(global.Interval), global.ReporterId, configuration.Paths, ReporterTiming.FromEnvironment());
         var sections = Sections(configuration);
-        if (global.Status)
+        if (mode == ReportMode.Status)
             return StatusRun.Run(sections, global.Json, options, stdout, log);
-        if (global.OneShot)
+        if (mode == ReportMode.OneShot)
             return OneShotRun.RunAsync(sections, options, log, CancellationToken.None).GetAwaiter().GetResult();
         return DaemonRun.Run(sections, options, log, () => Reload(configuration, log), LibvirtEventWatcher.Factory(log, options.Timing));
     }
