@@ -25,6 +25,8 @@ public abstract record Fault
     public sealed record Status(int Code, string? Body = null, string? RetryAfter = null) : Fault;
     public sealed record Hang : Fault;
     public sealed record Reset : Fault;
+    /// <summary>Answers normally, but only after the delay (a slow server; a request in flight).</summary>
+    public sealed record Delay(TimeSpan Time) : Fault;
 }
 
 /// <summary>
@@ -168,6 +170,11 @@ public sealed partial class StandInCandlepin : IAsyncDisposable
                 Record(target, path, request.Method, headers, body, clientCert, 0);
                 context.Abort();
                 return;
+            case Fault.Delay d:
+                await Task.Delay(d.Time);
+                (status, var slowAnswer) = Route(request.Method, target, path, headers, body, clientCert);
+                await Answer(context, status, slowAnswer);
+                break;
             case Fault.Status s:
                 status = s.Code;
                 if (s.RetryAfter is not null)
