@@ -96,9 +96,12 @@ public sealed class ReporterSandbox : IDisposable
         Shell.Run(HvMonitorBinary.Path, ["report", "--sysroot", Root, .. args], Environment(), TimeSpan.FromSeconds(90));
 
     /// <summary>Starts the daemon; the caller stops it (SIGTERM) and reads its output.</summary>
-    public RunningReporter Start(params string[] args) => new(Process.Start(StartInfo(args))!);
+    public RunningReporter Start(params string[] args) => new(Process.Start(StartInfo(ShortTiming, args))!);
 
-    private ProcessStartInfo StartInfo(string[] args)
+    /// <summary>Starts the daemon with other test timings (e.g. the real interval, short event waits).</summary>
+    public RunningReporter StartWithTiming(string timing, params string[] args) => new(Process.Start(StartInfo(timing, args))!);
+
+    private ProcessStartInfo StartInfo(string timing, string[] args)
     {
         var psi = new ProcessStartInfo(HvMonitorBinary.Path)
         {
@@ -107,7 +110,7 @@ public sealed class ReporterSandbox : IDisposable
         foreach (var a in (string[])["report", "--sysroot", Root, .. args])
             psi.ArgumentList.Add(a);
         psi.Environment["LC_ALL"] = "C.UTF-8";
-        foreach (var (k, v) in Environment())
+        foreach (var (k, v) in Environment(timing))
             psi.Environment[k] = v;
         return psi;
     }
