@@ -134,4 +134,16 @@ public sealed class WireFormatTests
         var throttled = CandlepinException.FromResponse("GET", "/c/jobs/1", (System.Net.HttpStatusCode)429, null, "", "abc");
         Assert.Equal((CandlepinFailure.Throttled, (int?)null), (throttled.Failure, throttled.RetryAfterSeconds));
     }
+
+    [Fact]
+    public void TheEnvironmentProxyIsUsedWhenNoneIsConfigured()
+    {
+        var env = new Dictionary<string, string?> { ["https_proxy"] = "http://u%40x:p%3Aw@proxy.example.com:8080" };
+        var proxy = ProxyTunnel.FromEnvironment(k => env.GetValueOrDefault(k));
+        Assert.Equal(("proxy.example.com", 8080, "u@x", "p:w"), (proxy!.Hostname, proxy.Port, proxy.User, proxy.Password!.Reveal()));
+        env = new Dictionary<string, string?> { ["HTTP_PROXY"] = "10.0.0.1:3128" };
+        var plain = ProxyTunnel.FromEnvironment(k => env.GetValueOrDefault(k))!;
+        Assert.Equal(("10.0.0.1", 3128, (string?)null), (plain.Hostname, plain.Port, plain.User));
+        Assert.Null(ProxyTunnel.FromEnvironment(_ => null));
+    }
 }

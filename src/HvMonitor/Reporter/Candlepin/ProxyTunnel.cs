@@ -15,8 +15,9 @@ public static class ProxyTunnel
 {
     public static async ValueTask<Stream> ConnectAsync(CandlepinSettings settings, string userAgent, DnsEndPoint target, CancellationToken cancellation)
     {
-        var proxy = settings.Proxy;
-        if (proxy is null || string.IsNullOrEmpty(proxy.Hostname) || Bypasses(settings.NoProxy, target.Host))
+        var proxy = settings.Proxy ?? FromEnvironment(Environment.GetEnvironmentVariable);
+        var noProxy = settings.NoProxy ?? FirstSet(Environment.GetEnvironmentVariable, "no_proxy", "NO_PROXY");
+        if (proxy is null || string.IsNullOrEmpty(proxy.Hostname) || Bypasses(noProxy, target.Host))
             return await OpenAsync(target.Host, target.Port, cancellation).ConfigureAwait(false);
 
         var stream = await OpenAsync(proxy.Hostname, proxy.Port, cancellation).ConfigureAwait(false);
@@ -79,6 +80,34 @@ public static class ProxyTunnel
         int end = text.IndexOf("\r\n", StringComparison.Ordinal);
         return end >= 0 ? text[..end] : text;
     }
+
+    /// <summary>
+    /// The proxy of the environment when neither the section nor rhsm.conf names one (as rhsm does):
+    /// https_proxy, HTTPS_PROXY, http_proxy, HTTP_PROXY, as <c>[http[s]://][user[:password]@]host[:port]</c>.
+    /// </summary>
+    public static ProxySettings? FromEnvironment(Func<string, string?> environment)
+    {
+        var text = FirstSet(environment, "https_proxy", "HTTPS_PROXY", "http_proxy", "HTTP_PROXY");
+        if (string.IsNullOrWhiteSpace(text))
+            return null;
+        if (!text.Contains("://", StringComparison.Ordinal))
+            text = "http://" + text;
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || uri.Host.Length == 0)
+            return null;
+        string? user = null;
+        Model.Secret? password = null;
+        if (uri.UserInfo.Length > 0)
+        {
+            var parts = uri.UserInfo.Split(':', 2);
+            user = Uri.UnescapeDataString(parts[0]);
+            if (parts.Length == 2)
+                password = new Model.Secret(Uri.UnescapeDataString(parts[1]));
+        }
+        return new ProxySettings(uri.Host, uri.IsDefaultPort ? 3128 : uri.Port, user, password);
+    }
+
+    private static string? FirstSet(Func<string, string?> environment, params string[] names) =>
+        names.Select(environment).FirstOrDefault(v => !string.IsNullOrEmpty(v));
 
     /// <summary>
     /// no_proxy: comma-separated; "*" matches every host; an entry matches the host itself and every

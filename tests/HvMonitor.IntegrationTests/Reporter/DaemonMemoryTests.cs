@@ -1,0 +1,71 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using HvMonitor.IntegrationTests.Candlepin;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace HvMonitor.IntegrationTests.Reporter;
+
+/// <summary>
+/// The daemon's memory stays flat over 1000 cycles (each: a collection, a fresh TLS connection, ping,
+/// capabilities, heartbeat, change detection), measured from /proc/PID/status (VmRSS), not from our code.
+/// The figures go to docs/performance.md.
+/// </summary>
+public sealed partial class DaemonMemoryTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private const int Cycles = 1000;
+    private const int WarmUp = 200;
+    private readonly TestPki _pki = new();
+    private StandInCandlepin? _server;
+    private ReporterSandbox? _box;
+
+    public Task InitializeAsync()
+    {
+        _server = new StandInCandlepin(_pki);
+        _server.Start();
+        _box = new ReporterSandbox(_server, _pki);
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _server!.DisposeAsync();
+        _box!.Dispose();
+        _pki.Dispose();
+    }
+
+    [GeneratedRegex(@"^VmRSS:\s+(\d+) kB", RegexOptions.Multiline)]
+    private static partial Regex VmRss();
+
+    private static long RssKiB(int pid) =>
+        long.Parse(VmRss().Match(File.ReadAllText($"/proc/{pid}/status")).Groups[1].Value, CultureInfo.InvariantCulture);
+
+    private int Heartbeats() => _server!.Requests.Count(r => r.PathAfterPrefix.EndsWith("/heartbeat", StringComparison.Ordinal) && r.Status == 200);
+
+    [Fact]
+    public void MemoryStaysFlatOver1000Cycles()
+    {
+        _box!.RemoteSection("alpha", _box.Host("alpha", ("aaaaaaaa-0000-4000-8000-000000000001", true), ("bbbbbbbb-0000-4000-8000-000000000002", true)));
+        using var daemon = _box.StartWithTiming("interval=0.01,jobpoll=0,throttle=1", "-i", "60");
+        long Wait(int cycles)
+        {
+            var until = DateTime.UtcNow + TimeSpan.FromMinutes(5);
+            while (Heartbeats() < cycles)
+            {
+                Assert.False(daemon.Process.HasExited, daemon.Stderr);
+                Assert.True(DateTime.UtcNow < until, $"only {Heartbeats()} cycles in 5 minutes");
+                Thread.Sleep(100);
+            }
+            return RssKiB(daemon.Process.Id);
+        }
+        var started = DateTime.UtcNow;
+        long afterWarmUp = Wait(WarmUp);
+        long atEnd = Wait(Cycles);
+        var elapsed = DateTime.UtcNow - started;
+        Assert.Equal(0, daemon.Stop());
+        output.WriteLine($"VmRSS after {WarmUp} cycles: {afterWarmUp} KiB; after {Cycles} cycles: {atEnd} KiB; growth {atEnd - afterWarmUp} KiB; {Cycles} cycles in {elapsed.TotalSeconds:0} s");
+        Console.WriteLine($"hv-monitor report memory: VmRSS {afterWarmUp} KiB after {WarmUp} cycles, {atEnd} KiB after {Cycles} cycles, {elapsed.TotalSeconds:0} s");
+        Assert.Equal(1, _server!.Requests.Count(r => r.Method == "POST")); // an unchanged report is sent once
+        Assert.True(atEnd - afterWarmUp < 8 * 1024, $"VmRSS grew by {atEnd - afterWarmUp} KiB between cycle {WarmUp} and {Cycles}");
+    }
+}
