@@ -9,12 +9,14 @@ namespace HvMonitor.IntegrationTests.Reporter;
 /// <summary>
 /// The daemon's memory stays flat over 1000 cycles (each: a collection, a fresh TLS connection, ping,
 /// capabilities, heartbeat, change detection), measured from /proc/PID/status (VmRSS), not from our code.
-/// The figures go to docs/performance.md.
+/// The first ~700 cycles grow the runtime's heaps and pools to their working size (measured: 79 MB at
+/// cycle 200, 91 MB at 700, then 92–93 MB up to cycle 3000), so the 1000 judged cycles follow 800 of
+/// warm-up. The figures are in docs/performance.md.
 /// </summary>
 public sealed partial class DaemonMemoryTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    private const int Cycles = 1000;
-    private const int WarmUp = 200;
+    private const int Cycles = 1800;
+    private const int WarmUp = 800;
     private readonly TestPki _pki = new();
     private StandInCandlepin? _server;
     private ReporterSandbox? _box;
@@ -60,12 +62,17 @@ public sealed partial class DaemonMemoryTests(ITestOutputHelper output) : IAsync
         }
         var started = DateTime.UtcNow;
         long afterWarmUp = Wait(WarmUp);
+        var trend = new List<string>();
+        for (int c = WarmUp + 100; c < Cycles; c += 250)
+            trend.Add($"{c}: {Wait(c)}");
         long atEnd = Wait(Cycles);
+        output.WriteLine("VmRSS KiB by cycle: " + string.Join(", ", trend));
+        Console.WriteLine("VmRSS KiB by cycle: " + string.Join(", ", trend));
         var elapsed = DateTime.UtcNow - started;
         Assert.Equal(0, daemon.Stop());
         output.WriteLine($"VmRSS after {WarmUp} cycles: {afterWarmUp} KiB; after {Cycles} cycles: {atEnd} KiB; growth {atEnd - afterWarmUp} KiB; {Cycles} cycles in {elapsed.TotalSeconds:0} s");
         Console.WriteLine($"hv-monitor report memory: VmRSS {afterWarmUp} KiB after {WarmUp} cycles, {atEnd} KiB after {Cycles} cycles, {elapsed.TotalSeconds:0} s");
         Assert.Equal(1, _server!.Requests.Count(r => r.Method == "POST")); // an unchanged report is sent once
-        Assert.True(atEnd - afterWarmUp < 8 * 1024, $"VmRSS grew by {atEnd - afterWarmUp} KiB between cycle {WarmUp} and {Cycles}");
+        Assert.True(atEnd - afterWarmUp < 4 * 1024, $"VmRSS grew by {atEnd - afterWarmUp} KiB between cycle {WarmUp} and {Cycles}");
     }
 }
