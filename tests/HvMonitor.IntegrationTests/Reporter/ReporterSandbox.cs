@@ -101,6 +101,23 @@ public sealed class ReporterSandbox : IDisposable
     /// <summary>Starts the daemon with other test timings (e.g. the real interval, short event waits).</summary>
     public RunningReporter StartWithTiming(string timing, params string[] args) => new(Process.Start(StartInfo(timing, args))!);
 
+    /// <summary>Starts the daemon with extra environment variables (e.g. NOTIFY_SOCKET).</summary>
+    public RunningReporter StartWithEnvironment(IDictionary<string, string> extra, params string[] args)
+    {
+        var psi = StartInfo(ShortTiming, args);
+        foreach (var (k, v) in extra)
+            psi.Environment[k] = v;
+        return new(Process.Start(psi)!);
+    }
+
+    public CommandResult RunWithEnvironment(IDictionary<string, string> extra, params string[] args)
+    {
+        var env = Environment();
+        foreach (var (k, v) in extra)
+            env[k] = v;
+        return Shell.Run(HvMonitorBinary.Path, ["report", "--sysroot", Root, .. args], env, TimeSpan.FromSeconds(90));
+    }
+
     private ProcessStartInfo StartInfo(string timing, string[] args)
     {
         var psi = new ProcessStartInfo(HvMonitorBinary.Path)

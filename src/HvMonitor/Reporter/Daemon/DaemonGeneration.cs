@@ -20,12 +20,7 @@ public sealed class DaemonGeneration(
     {
         var runData = new RunData(options.Paths, log);
         runData.EnsureEntries(sections.Select(s => s.Name));
-        foreach (var s in sections)
-            log.Info($"Using configuration \"{s.Name}\"");
-        log.Info($"Using reporter_id='{options.ReporterId}'");
         var destinations = Destination.For(sections, options, log, runData, _time);
-        foreach (var d in destinations)
-            log.Info($"X-Correlation-ID: {d.Client.Identity.CorrelationId}");
 
         var sourceThreads = sections.Select(s => new Thread(() => SourceLoop(s, stop)) { Name = s.Name, IsBackground = true }).ToList();
         sourceThreads.ForEach(t => t.Start());
