@@ -74,9 +74,6 @@ public static class ReporterProgram
         log.Minimum = global.Debug ? LogLevel.Debug : LogLevel.Info;
         foreach (var (level, message) in early.Lines)
             log.Write(level, message);
-        // virt-who.md §6: status mode without -d writes nothing to stderr (its log goes to the log file).
-        if (global.Status && !global.Debug)
-            log.Minimum = LogLevel.Error + 1;
 
         // decision 4: -s with -p is refused like -s with -o; both messages go to stderr.
         if (global.Status && (global.OneShot || global.Print))
@@ -89,6 +86,9 @@ public static class ReporterProgram
             log.Error(JsonWithoutStatusMessage);
             return ExitBadCombination;
         }
+        // virt-who.md §6: status mode without -d writes nothing to stderr (its log goes to the log file).
+        if (global.Status && !global.Debug)
+            log.Minimum = LogLevel.Error + 1;
 
         ApplySystemEnvironment(general, log);
         ReporterConfiguration configuration;
