@@ -129,4 +129,20 @@ public sealed class DestinationTimingTests : IAsyncLifetime
         await poll.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal(2, _server.Requests.Count(r => r.PathAfterPrefix.StartsWith("/jobs/", StringComparison.Ordinal)));
     }
+
+    [Fact]
+    public async Task AThrottledLocalUpdateIsRepeatedAfter30Seconds()
+    {
+        _server.Inject("PUT", "/consumers/", new Fault.Status(429, "{}"));
+        var local = new DomainListReport("alpha", DateTimeOffset.UtcNow, "host-uuid", [new Guest("g-1", 1, true, "libvirt")]);
+        var send = NewDestination().SendChangedAsync(_ => local, new HashSet<string>(), default, default);
+        WaitForTimer();
+        _clock.Advance(TimeSpan.FromSeconds(29));
+        await Task.Delay(200);
+        Assert.Equal(1, _server.Requests.Count(r => r.Method == "PUT"));
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        var outcome = await send.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal([429, 204], _server.Requests.Where(r => r.Method == "PUT").Select(r => r.Status));
+        Assert.Equal(["alpha"], outcome.Delivered);
+    }
 }

@@ -81,10 +81,8 @@ public sealed class OneShotTests : IAsyncLifetime
         var post = Assert.Single(_server.Calls, c => c.Method == "POST");
         Assert.Equal($"{_server.Prefix}/hypervisors?owner=ACME_Corp&env=", post.Target);
         var guests = JsonDocument.Parse(post.Body).RootElement.EnumerateObject().Single().Value.EnumerateArray().Select(g => g.GetProperty("guestId").GetString()).ToList();
-        // The legacy body keeps the collection order (libvirt's), as -p prints it; it is not sorted.
-        var printed = JsonDocument.Parse(_box.Run("-p").Stdout).RootElement.GetProperty("hypervisors")[0].GetProperty("guestIds")
-            .EnumerateArray().Select(g => g.GetProperty("guestId").GetString()).ToList();
-        Assert.Equal(printed, guests);
+        // The legacy body keeps the collection order, which libvirt's hash tables make random per process,
+        // so only the set is checked here; WireFormatTests.LegacyBodyKeepsCollectionOrder checks the order.
         Assert.Equal([GuestA, GuestB], guests.Order(StringComparer.Ordinal));
         Assert.DoesNotContain(_server.Calls, c => c.PathAfterPrefix.StartsWith("/jobs/", StringComparison.Ordinal));
     }
@@ -147,5 +145,28 @@ public sealed class OneShotTests : IAsyncLifetime
         Assert.NotEmpty(proxy.Heads);
         Assert.All(proxy.Heads, h => Assert.StartsWith($"CONNECT 127.0.0.1:{_server.Port} HTTP/1.1", h));
         Assert.Single(_server.Calls, c => c.Method == "POST");
+    }
+
+    [Fact]
+    public void ASourceThatCannotBeReadMakesTheRunExitOneButTheOthersAreSent()
+    {
+        _box.RemoteSection("alpha", _box.Host("alpha", (GuestA, true)));
+        _box.RemoteSection("broken", _box.Under("/hosts/missing.xml"));
+        var r = _box.Run("-o");
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("Error in communication with the source of \"broken\"", r.Stderr);
+        var post = Assert.Single(_server.Calls, c => c.Method == "POST");
+        Assert.Equal(1, JsonDocument.Parse(post.Body).RootElement.GetProperty("hypervisors").GetArrayLength());
+    }
+
+    [Fact]
+    public void AThrottledOneShotWaitsRetryAfterAndDelivers()
+    {
+        _server.Inject("POST", "/hypervisors/", new Fault.Status(429, "{}", "1"));
+        _box.RemoteSection("alpha", _box.Host("alpha", (GuestA, true)));
+        var r = _box.Run("-o");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.Equal([429, 200], _server.Calls.Where(c => c.Method == "POST").Select(c => c.Status));
+        Assert.Contains("Retrying after: 1 seconds.", r.Stderr);
     }
 }
