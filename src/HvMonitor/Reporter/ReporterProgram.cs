@@ -60,6 +60,7 @@ public static class ReporterProgram
         {
             // Exception messages in hv-monitor never carry a secret (Secret prints a mask); no stack trace either.
             log.Error($"Fatal error: {e.GetType().Name}: {e.Message}");
+            Daemon.SystemdNotify.Status($"hv-monitor report failed: {e.Message}");
             return ExitFailure;
         }
     }
@@ -99,6 +100,7 @@ public static class ReporterProgram
         catch (ConfigurationException e)
         {
             log.Error(e.Message);
+            Daemon.SystemdNotify.Status(e.Message); // systemd shows why the unit failed, as virt-who's does
             return ExitFailure;
         }
         foreach (var section in configuration.Sections)

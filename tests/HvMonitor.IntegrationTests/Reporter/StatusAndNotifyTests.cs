@@ -93,4 +93,19 @@ public sealed class StatusAndNotifyTests : IAsyncLifetime
         Assert.DoesNotContain(secret, r.Stderr);
         Assert.DoesNotContain(Convert.ToBase64String(Encoding.UTF8.GetBytes(_server.BasicAuth.Value.User + ":" + secret)), log + r.Stderr);
     }
+
+    [Fact]
+    public void AFatalStartTellsSystemdWhy()
+    {
+        var path = Path.Combine(_box.Root, "notify-fatal.sock");
+        using var socket = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
+        socket.Bind(new UnixDomainSocketEndPoint(path));
+        socket.ReceiveTimeout = 20000;
+        _box.Write("/etc/virt-who.d/bad.conf", "[bad]\ntype=LIBVIRT\n");
+        var r = _box.RunWithEnvironment(new Dictionary<string, string> { ["NOTIFY_SOCKET"] = path });
+        Assert.Equal(1, r.ExitCode);
+        var buffer = new byte[4096];
+        int n = socket.Receive(buffer);
+        Assert.Equal("STATUS=hv-monitor can't be started: no valid configuration found", Encoding.UTF8.GetString(buffer, 0, n));
+    }
 }
