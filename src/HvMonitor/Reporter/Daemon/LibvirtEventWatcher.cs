@@ -1,9 +1,12 @@
 using System.Runtime.InteropServices;
 using HvMonitor.Reporter.Logging;
+using HvMonitor.Reporter.Model;
 using HvMonitor.Shared.Libvirt;
-using static HvMonitor.Shared.Libvirt.Native.LibvirtNative;
 
 namespace HvMonitor.Reporter.Daemon;
+
+/// <summary>Where a section's libvirt lifecycle events come from: its URI and credentials.</summary>
+public sealed record LibvirtEventSource(string Uri, string? Username = null, Secret? Password = null);
 
 /// <summary>
 /// Watches one libvirt URI for domain lifecycle events (defined, undefined, started, suspended, resumed,
@@ -14,9 +17,7 @@ namespace HvMonitor.Reporter.Daemon;
 /// </summary>
 public sealed unsafe class LibvirtEventWatcher : IDisposable
 {
-    private static readonly Lock LoopGate = new();
-    private static bool _loopStarted;
-
+    private readonly LibvirtEventSource _source;
     private readonly string _uri;
     private readonly Action _onEvent;
     private readonly IReporterLog _log;
@@ -24,101 +25,101 @@ public sealed unsafe class LibvirtEventWatcher : IDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Thread _thread;
     private GCHandle _self;
-    private IntPtr _conn;
+    private LibvirtConnection? _conn;
     private int _callbackId = -1;
     private volatile bool _closed;
 
-    private LibvirtEventWatcher(string uri, Action onEvent, IReporterLog log, ReporterTiming timing)
+    private LibvirtEventWatcher(LibvirtEventSource source, Action onEvent, IReporterLog log, ReporterTiming timing)
     {
-        _uri = uri;
+        _source = source;
+        _uri = source.Uri;
         _onEvent = onEvent;
         _log = log;
         _timing = timing;
         _self = GCHandle.Alloc(this);
-        _thread = new Thread(Watch) { IsBackground = true, Name = "libvirt-events " + uri };
+        _thread = new Thread(Watch) { IsBackground = true, Name = "libvirt-events " + source.Uri };
         _thread.Start();
     }
 
     /// <summary>The daemon's hook: a watcher for every section that has an event URI.</summary>
     public static Func<ReportSection, Action, IDisposable?> Factory(IReporterLog log, ReporterTiming timing) =>
-        (section, onEvent) => section.EventUri is { } uri ? Start(uri, onEvent, log, timing) : null;
+        (section, onEvent) => section.Events is { } source ? Start(source, onEvent, log, timing) : null;
 
-    public static LibvirtEventWatcher? Start(string uri, Action onEvent, IReporterLog log, ReporterTiming timing)
+    public static LibvirtEventWatcher? Start(LibvirtEventSource source, Action onEvent, IReporterLog log, ReporterTiming timing)
     {
         try
         {
-            EnsureEventLoop();
+            LibvirtConnection.StartDefaultEventLoop();
         }
-        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or LibvirtException)
         {
             log.Warning($"libvirt events are not available ({e.Message}); changes are seen at the next interval");
             return null;
         }
-        return new LibvirtEventWatcher(uri, onEvent, log, timing);
-    }
-
-    private static void EnsureEventLoop()
-    {
-        lock (LoopGate)
-        {
-            if (_loopStarted)
-                return;
-            if (virEventRegisterDefaultImpl() < 0)
-                throw new LibvirtException("cannot start the libvirt event loop: " + LibvirtConnection.LastError());
-            new Thread(() =>
-            {
-                while (true)
-                    virEventRunDefaultImpl();
-            }) { IsBackground = true, Name = "libvirt-event-loop" }.Start();
-            _loopStarted = true;
-        }
+        return new LibvirtEventWatcher(source, onEvent, log, timing);
     }
 
     private void Watch()
     {
-        bool first = true;
+        // After a failed connect or a lost connection, events may have been missed: the next successful
+        // connect calls back so that the source collects again.
+        bool missedEvents = false;
         while (!_stop.IsCancellationRequested)
         {
-            if (_conn == IntPtr.Zero && !Connect(announce: !first))
+            if (_conn is null)
             {
-                _stop.Token.WaitHandle.WaitOne(_timing.ReconnectDelay);
-                continue;
+                if (!Connect(announce: missedEvents))
+                {
+                    missedEvents = true;
+                    _stop.Token.WaitHandle.WaitOne(_timing.ReconnectDelay);
+                    continue;
+                }
+                missedEvents = false;
             }
-            first = false;
             _stop.Token.WaitHandle.WaitOne(TimeSpan.FromSeconds(1));
             if (_stop.IsCancellationRequested)
                 break;
-            if (_closed || virConnectIsAlive(_conn) != 1)
+            if (_closed || !_conn!.IsAlive)
             {
                 _log.Warning($"The libvirt connection to '{_uri}' was lost; reconnecting");
                 Disconnect();
+                missedEvents = true;
             }
         }
         Disconnect();
     }
 
-    /// <summary>Opens the read-only connection and registers for events; after a reconnect it also calls back.</summary>
+    /// <summary>Opens the read-only connection (with the section's credentials) and registers for events;
+    /// after a reconnect it also calls back.</summary>
     private bool Connect(bool announce)
     {
-        var conn = virConnectOpenReadOnly(_uri);
-        if (conn == IntPtr.Zero)
+        LibvirtConnection conn;
+        try
         {
-            _log.Debug($"Cannot connect to libvirt at '{_uri}' for events: {LibvirtConnection.LastError()}");
+            conn = _source.Password is { } password
+                ? LibvirtConnection.OpenReadOnly(_uri, _source.Username, password.Reveal())
+                : LibvirtConnection.OpenReadOnly(_uri);
+        }
+        catch (LibvirtException e)
+        {
+            _log.Debug($"Cannot connect to libvirt for events: {e.Message}");
             return false;
         }
         _closed = false;
         var opaque = GCHandle.ToIntPtr(_self);
-        int id = virConnectDomainEventRegisterAny(conn, IntPtr.Zero, DomainEventIdLifecycle, &OnLifecycle, opaque, IntPtr.Zero);
-        if (id < 0)
+        try
         {
-            _log.Warning($"Cannot register for libvirt events at '{_uri}': {LibvirtConnection.LastError()}");
-            virConnectClose(conn);
+            _callbackId = conn.RegisterLifecycleEvents(&OnLifecycle, opaque);
+        }
+        catch (LibvirtException e)
+        {
+            _log.Warning(e.Message);
+            conn.Dispose();
             return false;
         }
-        virConnectSetKeepAlive(conn, 5, 3);
-        virConnectRegisterCloseCallback(conn, &OnClose, opaque, IntPtr.Zero);
+        conn.SetKeepAlive(5, 3);
+        conn.RegisterCloseCallback(&OnClose, opaque);
         _conn = conn;
-        _callbackId = id;
         _log.Debug($"Listening to libvirt lifecycle events at '{_uri}'");
         if (announce)
         {
@@ -130,13 +131,13 @@ public sealed unsafe class LibvirtEventWatcher : IDisposable
 
     private void Disconnect()
     {
-        if (_conn == IntPtr.Zero)
+        if (_conn is null)
             return;
         if (_callbackId >= 0)
-            virConnectDomainEventDeregisterAny(_conn, _callbackId);
-        virConnectUnregisterCloseCallback(_conn, &OnClose);
-        virConnectClose(_conn);
-        _conn = IntPtr.Zero;
+            _conn.DeregisterEvents(_callbackId);
+        _conn.UnregisterCloseCallback(&OnClose);
+        _conn.Dispose();
+        _conn = null;
         _callbackId = -1;
     }
 

@@ -4,8 +4,8 @@ using HvMonitor.Reporter.Model;
 namespace HvMonitor.Reporter.Daemon;
 
 /// <summary>One valid configuration section: where to read (its source) and where to send (its destination settings).</summary>
-/// <param name="EventUri">The libvirt URI whose lifecycle events trigger a collection, or null (no events).</param>
-public sealed record ReportSection(IReportSource Source, CandlepinSettings Destination, string? EventUri = null)
+/// <param name="Events">The libvirt connection whose lifecycle events trigger a collection, or null (no events).</param>
+public sealed record ReportSection(IReportSource Source, CandlepinSettings Destination, LibvirtEventSource? Events = null)
 {
     public string Name => Source.ConfigName;
 }

@@ -28,12 +28,13 @@ public static class SendModeRunner
     }
 
     public static IReadOnlyList<ReportSection> Sections(ReporterConfiguration configuration) =>
-        configuration.Sections.Select(s => new ReportSection(s.Source, s.Destination, EventUri(s.Settings))).ToList();
+        configuration.Sections.Select(s => new ReportSection(s.Source, s.Destination, Events(s.Settings))).ToList();
 
-    /// <summary>libvirt sections get lifecycle events; those with a password are polled only (the event
-    /// connection is opened without credentials).</summary>
-    private static string? EventUri(SectionSettings settings) =>
-        settings.Type == SectionValidator.LibvirtType && settings.Password is null ? settings.Uri ?? LibvirtConnection.DefaultUri : null;
+    /// <summary>libvirt sections get lifecycle events over their own connection, with the section's credentials.</summary>
+    private static LibvirtEventSource? Events(SectionSettings settings) =>
+        settings.Type == SectionValidator.LibvirtType
+            ? new LibvirtEventSource(settings.Uri ?? LibvirtConnection.DefaultUri, settings.Username, settings.Password)
+            : null;
 
     /// <summary>Decision 6: SIGHUP re-reads the configuration files; [global] and the command line stay as started.</summary>
     private static IReadOnlyList<ReportSection>? Reload(ReporterConfiguration started, IReporterLog log)
