@@ -124,7 +124,12 @@ public sealed class LabEventTests : IAsyncLifetime
         Assert.Equal(0, daemon.Stop());
     }
 
-    /// <summary>Stops libvirtd as lab.sh does (SIGTERM, wait) and starts it again with lab.sh start.</summary>
+    /// <summary>
+    /// Stops libvirtd as lab.sh does (SIGTERM, wait) and starts it again with lab.sh start. These tests run
+    /// under `flock /tmp/hv-lab.lock`, whose descriptor every child inherits: the new libvirtd would keep the
+    /// shared lab lock for its whole life and block every other lab user. So lab.sh is started with every
+    /// descriptor above stderr closed, and the test checks that libvirtd holds no lock file.
+    /// </summary>
     private static void RestartLibvirtd()
     {
         var pid = int.Parse(File.ReadAllText("/run/libvirtd.pid").Trim(), CultureInfo.InvariantCulture);
@@ -133,7 +138,14 @@ public sealed class LabEventTests : IAsyncLifetime
         while (Directory.Exists($"/proc/{pid}") && DateTime.UtcNow < until)
             Thread.Sleep(100);
         Assert.False(Directory.Exists($"/proc/{pid}"), "libvirtd did not stop");
-        var r = Shell.Run("bash", [Path.Combine(RepoPaths.Root, "tests", "lab", "lab.sh"), "start"], timeout: TimeSpan.FromMinutes(5));
+        const string closeInheritedThenStart = """
+            for fd in /proc/$$/fd/*; do n=${fd##*/}; if [ "$n" -gt 2 ]; then eval "exec $n>&-"; fi; done 2>/dev/null
+            exec bash "$0" start
+            """;
+        var r = Shell.Run("bash", ["-c", closeInheritedThenStart, Path.Combine(RepoPaths.Root, "tests", "lab", "lab.sh")], timeout: TimeSpan.FromMinutes(5));
         Assert.True(r.ExitCode == 0, r.Stderr);
+        var newPid = File.ReadAllText("/run/libvirtd.pid").Trim();
+        var held = Directory.GetFiles($"/proc/{newPid}/fd").Select(fd => new FileInfo(fd).LinkTarget).Where(t => t is not null && t.EndsWith(".lock", StringComparison.Ordinal)).ToList();
+        Assert.True(held.Count == 0, "the restarted libvirtd holds " + string.Join(", ", held));
     }
 }
