@@ -85,11 +85,11 @@ public sealed class DaemonGeneration(
                 var due = cycleStart + Interval;
                 while (_time.GetUtcNow() < due && !eventCycle)
                 {
-                    if (!await eventSignal.WaitAsync(due - _time.GetUtcNow(), stop).ConfigureAwait(false))
+                    if (!await eventSignal.WaitAsync(NonNegative(due - _time.GetUtcNow()), stop).ConfigureAwait(false))
                         break;
                     var earliest = lastExtraSend + options.Timing.EventMinimumGap;
                     if (earliest > _time.GetUtcNow())
-                        await Task.Delay(Min(earliest, due) - _time.GetUtcNow(), _time, stop).ConfigureAwait(false);
+                        await Task.Delay(NonNegative(Min(earliest, due) - _time.GetUtcNow()), _time, stop).ConfigureAwait(false);
                     while (eventSignal.Wait(0, CancellationToken.None))
                     {
                     }
@@ -107,6 +107,9 @@ public sealed class DaemonGeneration(
     }
 
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
+
+    /// <summary>The clock moved on between the check and the wait: wait zero, never a negative time (which throws).</summary>
+    private static TimeSpan NonNegative(TimeSpan t) => t < TimeSpan.Zero ? TimeSpan.Zero : t;
 
     /// <summary>The first cycle waits up to one interval for every source's first report.</summary>
     private async Task WaitForFirstReportsAsync(Destination destination, CancellationToken stop)

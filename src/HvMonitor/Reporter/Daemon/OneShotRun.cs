@@ -86,5 +86,11 @@ public static class SourceCollection
             log.Error($"Error in communication with the source of \"{section.Name}\": {e.Message}");
             return null;
         }
+        catch (Exception e) when (e is not (OutOfMemoryException or OperationCanceledException))
+        {
+            // Unforeseen: still only this section's collection is lost, never the daemon's thread.
+            log.Error($"Error in communication with the source of \"{section.Name}\": {e.GetType().Name}: {e.Message}");
+            return null;
+        }
     }
 }
