@@ -212,6 +212,8 @@ internal static class BenchmarkProgram
                 if (floor(o.LabUri) is { } f)
                     commands.Add(f);
                 report.Scenarios.AddRange(bench.Measure($"lab-{count}", group, $"QEMU lab, {count} domains", count, commands, what));
+                if (total == small)
+                    report.Scenarios.AddRange(ReportScenario.Measure(bench, o.Hv, o.LabUri, o.Work, count, what));
                 report.LibvirtCalls.Add(LibvirtBreakdown.Measure(o.LabUri, count, 5));
             }
         }

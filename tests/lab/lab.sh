@@ -162,6 +162,19 @@ fix_kvm_permissions() {
     fi
 }
 
+# Starts a daemon without the caller's open files: started under `flock /tmp/hv-lab.lock ...` (as the tests
+# are), libvirtd would otherwise inherit the lock's descriptor and keep the lab locked for as long as it runs.
+start_daemon() { # COMMAND ARGS...
+    (
+        local fd_path fd
+        for fd_path in /proc/$BASHPID/fd/*; do
+            fd=${fd_path##*/}
+            if ((fd > 2)); then eval "exec ${fd}>&-"; fi
+        done
+        exec "$@"
+    )
+}
+
 cmd_start() {
     need_root
     command -v libvirtd >/dev/null && command -v virsh >/dev/null \
@@ -182,14 +195,14 @@ cmd_start() {
         log "virtlogd already running"
     else
         log "starting virtlogd"
-        virtlogd -d || die "virtlogd failed to start"
+        start_daemon virtlogd -d || die "virtlogd failed to start"
     fi
 
     if daemon_pid libvirtd >/dev/null || libvirt_answers; then
         log "libvirtd already running"
     else
         log "starting libvirtd"
-        libvirtd -d || die "libvirtd failed to start"
+        start_daemon libvirtd -d || die "libvirtd failed to start"
     fi
 
     local i

@@ -77,7 +77,7 @@ public static class CollectorProgram
     private static int CollectAndEmit(CliOptions options, Stream stdout, OperatorLog log)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var result = CollectionRun.Run(options.Backend, new BackendSettings(options.Uri, options.ProcRoot), options.Timeout);
+        var result = CollectionRun.Run(options.Backend, BackendSettings.From(options), options.Timeout);
         log.Info($"collected {result.Envelope.Data.VMs.Count} VM(s) in {clock.Elapsed.TotalSeconds.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture)} s");
         foreach (var warning in result.Warnings)
             log.Warn(warning);

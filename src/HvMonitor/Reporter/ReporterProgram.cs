@@ -95,7 +95,7 @@ public static class ReporterProgram
         ReporterConfiguration configuration;
         try
         {
-            configuration = new ConfigurationLoader(paths, log).LoadSources(general, global);
+            configuration = new ConfigurationLoader(paths, log) { CbsdCommands = CbsdCommands(options) }.LoadSources(general, global);
         }
         catch (ConfigurationException e)
         {
@@ -140,6 +140,12 @@ public static class ReporterProgram
             Configs = options.Configs.Count > 0 ? options.Configs : global.Configs,
         };
     }
+
+    /// <summary>type=cbsd's commands: the host, the host while recording it, or a recording in its place.</summary>
+    private static Func<Shared.Commands.ICommandRunner> CbsdCommands(ReportOptions options) => () =>
+        options.ReplayDirectory is { } replay ? new Shared.Commands.ReplayCommandRunner(replay)
+        : options.RecordDirectory is { } record ? new Shared.Commands.RecordingCommandRunner(Sources.ReportSourceFactory.HostCommands(), record)
+        : Sources.ReportSourceFactory.HostCommands();
 
     /// <summary>[system_environment]: each key (lower-cased by the INI reader) becomes an environment variable.</summary>
     private static void ApplySystemEnvironment(GeneralConfiguration general, IReporterLog log)

@@ -47,6 +47,10 @@ public class ConfigMessageTests
         { "[test]\ntype=esx\nserver=vc\nusername=u\npassword=p\nowner=o\n", "WARNING: [test]: type \"esx\" is not supported by hv-monitor (it collects libvirt and cbsd only); this section is skipped", false },
         { "[test]\ntype=hyperv\nserver=h\n", "ERROR: [test]: Required option: \"owner\" not set.", false },
         { "[test]\ntype=libvirt\nowner=o\nsm_type=satellite\nsat_server=s\nsat_username=u\nsat_password=p\n", "WARNING: [test]: sm_type=satellite (Satellite 5) is not supported by hv-monitor; this section is skipped", false },
+        // type=cbsd (hv-monitor's own): reported like a remote host, so it needs an owner
+        { "[test]\ntype=cbsd\n", "ERROR: [test]: Required option: \"owner\" not set.", false },
+        { "[test]\ntype=cbsd\nowner=o\nserver=h\n", "WARNING: [test]: Option \"server\" is not used by type cbsd (it reads the local CBSD)", true },
+        { "[test]\ntype=cbsd\nowner=o\nhypervisor_id=hwuuid\n", "ERROR: [test]: Invalid option: \"hwuuid\" for hypervisor_id, use one of: (uuid, hostname)", false },
         // hv-monitor's own decisions and errors where virt-who crashes
         { "[test]\ntype=libvirt\nserver=\nowner=o\n", "ERROR: [test]: \"server\" cannot be empty: remove it to read the local libvirt, or name the remote host (hv-monitor decision 3)", false },
         { "[test]\ntype=libvirt\nfilter_hosts=\"abc\n", "ERROR: [test]: Option \"filter_hosts\" cannot be parsed: Unterminated double quote sign", false },

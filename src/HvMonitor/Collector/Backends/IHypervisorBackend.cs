@@ -42,7 +42,26 @@ public sealed class BackendException(int errorCode, string message, Exception? i
     public int ErrorCode { get; } = errorCode;
 }
 
-public sealed record BackendSettings(string? LibvirtUri, string ProcRoot);
+public sealed record BackendSettings(string? LibvirtUri, string ProcRoot)
+{
+    /// <summary>Where CBSD is (default /usr/local/bin/cbsd).</summary>
+    public string? CbsdPath { get; init; }
+    /// <summary>How long one external command may run before it is killed.</summary>
+    public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>--record: also write every probe's answer into this directory.</summary>
+    public string? RecordDirectory { get; init; }
+    /// <summary>--replay: answer every probe from this recording instead of the host.</summary>
+    public string? ReplayDirectory { get; init; }
+
+    public static BackendSettings From(Cli.CliOptions options) => new(options.Uri, options.ProcRoot)
+    {
+        CbsdPath = options.CbsdPath,
+        // Half the run's budget: one hanging command (a suspended ZFS pool) is killed with time left for the rest.
+        CommandTimeout = options.Timeout / 2,
+        RecordDirectory = options.RecordDirectory,
+        ReplayDirectory = options.ReplayDirectory,
+    };
+}
 
 /// <summary>The explicit list of backends: no reflection, no plug-in scanning.</summary>
 public static class BackendRegistry
@@ -52,15 +71,41 @@ public static class BackendRegistry
     public static string HvName(BackendKind kind) => kind switch
     {
         BackendKind.Libvirt => Libvirt.LibvirtBackend.HvName,
-        BackendKind.Cbsd => "CBSD",
+        BackendKind.Cbsd => Cbsd.CbsdBackend.HvName,
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
-    public static IHypervisorBackend Create(BackendKind kind, BackendSettings settings) => kind switch
+    public static IHypervisorBackend Create(BackendKind kind, BackendSettings settings)
     {
-        BackendKind.Libvirt => new Libvirt.LibvirtBackend(settings.LibvirtUri, new Procfs.ProcReader(settings.ProcRoot)),
-        BackendKind.Cbsd => throw new BackendException(ErrorCodes.BackendUnavailable,
-            "the CBSD backend is not available in this version of hv-monitor; use -b Libvirt"),
-        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
-    };
+        switch (kind)
+        {
+            case BackendKind.Libvirt:
+                var probes = Probes(settings, () => new Libvirt.LibvirtProbes(settings.LibvirtUri));
+                return new Libvirt.LibvirtBackend(probes, new Procfs.ProcReader(settings.ProcRoot, probes));
+            case BackendKind.Cbsd:
+                var locations = Shared.Commands.CommandLocations.FreeBsdDefaults;
+                if (settings.CbsdPath is { Length: > 0 } cbsd)
+                    locations = locations.With("cbsd", cbsd);
+                return new Cbsd.CbsdBackend(Probes(settings, () => new Shared.Commands.ProcessCommandRunner(locations)), settings.CommandTimeout);
+            default:
+                throw new ArgumentOutOfRangeException(nameof(kind));
+        }
+    }
+
+    /// <summary>The host itself, the host while recording it, or a recording in its place.</summary>
+    private static Shared.Commands.ICommandRunner Probes(BackendSettings settings, Func<Shared.Commands.ICommandRunner> host)
+    {
+        if (settings.ReplayDirectory is { } replay)
+        {
+            try
+            {
+                return new Shared.Commands.ReplayCommandRunner(replay);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new BackendException(ErrorCodes.BackendFailed, $"cannot replay '{replay}': {e.Message}", e);
+            }
+        }
+        return settings.RecordDirectory is { } record ? new Shared.Commands.RecordingCommandRunner(host(), record) : host();
+    }
 }

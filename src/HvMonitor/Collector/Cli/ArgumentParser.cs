@@ -27,6 +27,9 @@ public static class ArgumentParser
         new(null, "cache-ttl", true),
         new(null, "log", true),
         new(null, "proc-root", true),
+        new(null, "cbsd-path", true),
+        new(null, "record", true),
+        new(null, "replay", true),
     ];
 
     public static CliOptions Parse(IReadOnlyList<string> args)
@@ -84,6 +87,8 @@ public static class ArgumentParser
 
         if (options.Action == CliAction.Collect && options.Quiet && !options.Write)
             throw new UsageException("-q only makes sense with -w: without -w nothing would be written or printed");
+        if (options.RecordDirectory is not null && options.ReplayDirectory is not null)
+            throw new UsageException("--record and --replay cannot be combined: a replay asks the recording, not the host");
         if (options.ServeMode && options.Quiet)
             throw new UsageException("--cache-ttl prints the report for snmpd: it cannot be combined with -q");
         return options;
@@ -112,6 +117,9 @@ public static class ArgumentParser
         "cache-ttl" => o with { CacheTtl = ParseSeconds(value!, "--cache-ttl") },
         "log" => o with { LogFile = value!.Length > 0 ? value : throw new UsageException("--log needs a non-empty path") },
         "proc-root" => o with { ProcRoot = value! },
+        "cbsd-path" => o with { CbsdPath = value!.Length > 0 ? value : throw new UsageException("--cbsd-path needs a non-empty path") },
+        "record" => o with { RecordDirectory = value!.Length > 0 ? value : throw new UsageException("--record needs a directory") },
+        "replay" => o with { ReplayDirectory = value!.Length > 0 ? value : throw new UsageException("--replay needs a directory") },
         _ => throw new InvalidOperationException(flag.Long),
     };
 

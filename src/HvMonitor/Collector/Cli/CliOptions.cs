@@ -32,6 +32,12 @@ public sealed record CliOptions
     public bool ServeMode => CacheTtl is not null;
     /// <summary>Where /proc is; a fixture tree in tests.</summary>
     public string ProcRoot { get; init; } = "/proc";
+    /// <summary>Where CBSD's command is; null: /usr/local/bin/cbsd.</summary>
+    public string? CbsdPath { get; init; }
+    /// <summary>Write every probe's answer (command output, libvirt call, /proc file) into this directory.</summary>
+    public string? RecordDirectory { get; init; }
+    /// <summary>Answer every probe from a directory written by --record instead of asking the host.</summary>
+    public string? ReplayDirectory { get; init; }
 }
 
 /// <summary>A command line we cannot act on. Exit code 2, like getopt-based tools.</summary>

@@ -27,6 +27,11 @@ public static class HelpText
               --log FILE           append warnings and errors to FILE (default: none; in serve mode the only place
                                    they go)
               --proc-root DIR      where /proc is (default: /proc; for tests)
+              --cbsd-path PATH     CBSD's command (default: /usr/local/bin/cbsd)
+              --record DIR         also write every probe's answer (each command's output, each libvirt call, each
+                                   /proc file read) into DIR, one plain-text file each: send us DIR to report a problem
+              --replay DIR         answer every probe from DIR (written by --record) instead of the host: prints the
+                                   recorded run's JSON
           -v, --version            print the version
           -h, --help               print this help
 

@@ -42,6 +42,8 @@ public static class ReportArgumentParser
                     case "--interval": options = options with { Interval = Value("-i/--interval") }; break;
                     case "--config": configs.Add(Value("-c/--config")); break;
                     case "--sysroot": options = options with { Sysroot = Value("--sysroot"), SysrootGiven = true }; break;
+                    case "--record": options = options with { RecordDirectory = Value("--record") }; break;
+                    case "--replay": options = options with { ReplayDirectory = Value("--replay") }; break;
                     default: unrecognized.Add(arg); break;
                 }
                 continue;
@@ -81,6 +83,8 @@ public static class ReportArgumentParser
         }
         if (unrecognized.Count > 0 && options.Action != ReportAction.Help)
             throw new ReportUsageException($"unrecognized arguments: {string.Join(' ', unrecognized)}");
+        if (options.RecordDirectory is not null && options.ReplayDirectory is not null)
+            throw new ReportUsageException("argument --replay: not allowed with argument --record");
         return options with { Configs = configs };
     }
 

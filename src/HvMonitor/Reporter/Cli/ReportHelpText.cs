@@ -3,7 +3,7 @@ namespace HvMonitor.Reporter.Cli;
 /// <summary>The report subcommand's own help (the collector's is Collector/Cli/HelpText).</summary>
 public static class ReportHelpText
 {
-    public const string Usage = "usage: hv-monitor report [-h] [-d] [-o] [-i INTERVAL] [-p] [-c CONFIGS] [-s] [-j] [--version] [--sysroot DIR]";
+    public const string Usage = "usage: hv-monitor report [-h] [-d] [-o] [-i INTERVAL] [-p] [-c CONFIGS] [-s] [-j] [--version] [--sysroot DIR] [--record DIR | --replay DIR]";
     public const string EncryptPasswordUsage = "usage: hv-monitor report encrypt-password [-h] [-p PASSWORD] [--sysroot DIR]";
 
     public static string Help => $$"""
@@ -34,6 +34,8 @@ public static class ReportHelpText
           --sysroot DIR         Read and write every fixed system path (/etc/virt-who.conf,
                                 /etc/virt-who.d/, /etc/rhsm/rhsm.conf, /var/lib/virt-who/,
                                 /var/log/rhsm/, /run/virt-who.pid) under DIR
+          --record DIR          type=cbsd sections: also write every command's answer to DIR
+          --replay DIR          type=cbsd sections: answer the commands from a recording in DIR
 
         commands:
           encrypt-password [-p PASSWORD]

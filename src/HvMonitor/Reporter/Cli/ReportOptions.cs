@@ -16,6 +16,10 @@ public sealed record ReportOptions
     public IReadOnlyList<string> Configs { get; init; } = [];
     public string Sysroot { get; init; } = "/";
     public bool SysrootGiven { get; init; }
+    /// <summary>--record DIR: type=cbsd commands run on this host and are written to DIR.</summary>
+    public string? RecordDirectory { get; init; }
+    /// <summary>--replay DIR: type=cbsd commands are answered from a recording instead of this host.</summary>
+    public string? ReplayDirectory { get; init; }
     /// <summary>encrypt-password -p: the password; null means prompt.</summary>
     public string? PasswordToEncrypt { get; init; }
 }

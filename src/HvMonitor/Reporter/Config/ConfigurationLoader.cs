@@ -19,6 +19,10 @@ public sealed class ConfigurationLoader(ReporterPaths paths, IReporterLog log)
 
     public ReporterPaths Paths => paths;
 
+    /// <summary>The command runner for type=cbsd sections (default: this host's programs); made once, when
+    /// the first cbsd section needs it. --record/--replay set it.</summary>
+    public Func<Shared.Commands.ICommandRunner>? CbsdCommands { get; init; }
+
     /// <summary>Both steps with a given command-line merge (for callers that need no checks in between).</summary>
     public ReporterConfiguration Load(Func<GlobalSettings, GlobalSettings> mergeCommandLine)
     {
@@ -97,6 +101,9 @@ public sealed class ConfigurationLoader(ReporterPaths paths, IReporterLog log)
             }
         }
 
+        Shared.Commands.ICommandRunner? sharedRunner = null;
+        Shared.Commands.ICommandRunner cbsdRunner() => sharedRunner ??= (CbsdCommands ?? ReportSourceFactory.HostCommands)();
+
         var configured = new List<ConfiguredSection>();
         foreach (var name in sections.Keys.Order(StringComparer.Ordinal))
         {
@@ -115,7 +122,7 @@ public sealed class ConfigurationLoader(ReporterPaths paths, IReporterLog log)
                 continue;
             }
             var settings = validated.Settings!;
-            var source = ReportSourceFactory.Create(settings, log);
+            var source = ReportSourceFactory.Create(settings, log, cbsdRunner);
             if (source is null)
                 continue;
             configured.Add(new ConfiguredSection(name, settings, source, rhsm.Resolve(settings.Owner, settings.Rhsm, paths)));
@@ -208,10 +215,26 @@ public sealed class ConfigurationLoader(ReporterPaths paths, IReporterLog log)
         return value;
     }
 
+    /// <summary>gethostname(), as Python's socket.gethostname(): the kernel's node name, read from /proc on
+    /// Linux (cheaper than loading the resolver), else from the resolver library.</summary>
+    public static string HostName()
+    {
+        try
+        {
+            var name = File.ReadAllText("/proc/sys/kernel/hostname").Trim();
+            if (name.Length > 0)
+                return name;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
+        return System.Net.Dns.GetHostName();
+    }
+
     /// <summary>reporter_id's default: hostname-machine id (first line of /etc/machine-id), or the hostname alone.</summary>
     private string DefaultReporterId()
     {
-        var host = System.Net.Dns.GetHostName();
+        var host = HostName();
         try
         {
             var first = File.ReadLines(paths.MachineId).FirstOrDefault()?.Trim();

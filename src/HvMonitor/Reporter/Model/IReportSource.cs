@@ -12,6 +12,12 @@ public interface IReportSource
     /// <summary>One collection. Throws <see cref="ReportSourceException"/> with a clear message when the source cannot be read.</summary>
     SourceReport Collect(CancellationToken cancellation);
 
+    /// <summary>
+    /// Print mode (-p): the same report, except that a source may leave out what -p does not show (a
+    /// local libvirt's host id, which costs a capabilities call). Defaults to <see cref="Collect"/>.
+    /// </summary>
+    SourceReport CollectForPrint(CancellationToken cancellation) => Collect(cancellation);
+
     /// <summary>Status mode (-s): connect and disconnect only; throws <see cref="ReportSourceException"/> on failure.</summary>
     void TestConnection(CancellationToken cancellation);
 

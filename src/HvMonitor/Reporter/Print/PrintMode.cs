@@ -21,6 +21,9 @@ public static class PrintMode
     /// <summary>Each section's report, in section order; failed sources are left out.</summary>
     public static IReadOnlyList<SourceReport> CollectAll(ReporterConfiguration configuration, IReporterLog log, CancellationToken cancellation)
     {
+        // One section (the usual case) runs on this thread: no thread-pool start-up in a short-lived process.
+        if (configuration.Sections.Count == 1)
+            return Collect(configuration.Sections[0], log, cancellation) is { } only ? [only] : [];
         var tasks = configuration.Sections
             .Select(section => Task.Run(() => Collect(section, log, cancellation), cancellation))
             .ToArray();
@@ -32,7 +35,7 @@ public static class PrintMode
     {
         try
         {
-            var report = section.Source.Collect(cancellation);
+            var report = section.Source.CollectForPrint(cancellation);
             log.Info(report switch
             {
                 HostGuestReport h => $"Hosts-to-guests mapping for config \"{section.Name}\": {h.Hypervisors.Count} hypervisors and {h.Hypervisors.Sum(x => x.Guests.Count)} guests found",

@@ -22,7 +22,12 @@ public sealed class LibvirtReportSource(SectionSettings settings, IReporterLog l
 
     public string? Connection => settings.Uri;
 
-    public SourceReport Collect(CancellationToken cancellation)
+    public SourceReport Collect(CancellationToken cancellation) => Collect(cancellation, needLocalHostId: true);
+
+    /// <summary>-p prints only a local report's guests, so the local host id (capabilities) is not read.</summary>
+    public SourceReport CollectForPrint(CancellationToken cancellation) => Collect(cancellation, needLocalHostId: false);
+
+    private SourceReport Collect(CancellationToken cancellation, bool needLocalHostId)
     {
         cancellation.ThrowIfCancellationRequested();
         try
@@ -31,10 +36,10 @@ public sealed class LibvirtReportSource(SectionSettings settings, IReporterLog l
             var guests = connection.ListDomainsByIdThenDefined()
                 .Select(d => new Guest(d.Uuid, d.State, d.State is 1 or 3, VirtWhoType))
                 .ToList();
-            var hypervisorId = HypervisorId(connection);
             var created = _clock.GetUtcNow();
             if (!settings.IsRemote)
-                return new DomainListReport(settings.Name, created, hypervisorId, guests);
+                return new DomainListReport(settings.Name, created, needLocalHostId ? HypervisorId(connection) : null, guests);
+            var hypervisorId = HypervisorId(connection);
 
             _hostname ??= connection.GetHostname();
             var facts = new List<Fact>

@@ -1,16 +1,19 @@
 using HvMonitor.Collector.Model;
 using HvMonitor.Collector.Procfs;
-using static HvMonitor.Shared.Libvirt.Native.LibvirtNative;
-
+using HvMonitor.Shared.Commands;
 using HvMonitor.Shared.Libvirt;
+using HvMonitor.Shared.Text;
+using static HvMonitor.Shared.Libvirt.Native.LibvirtNative;
 
 namespace HvMonitor.Collector.Backends.Libvirt;
 
 /// <summary>
 /// Libvirt+QEMU on Linux: one bulk stats call for every domain, then per domain its XML and snapshot
 /// count over the same read-only connection, and the QEMU process's numbers from /proc. No child processes.
+/// Every call is a probe of <paramref name="probes"/> (<see cref="LibvirtProbes"/>, in process), so a host can be
+/// recorded and replayed (<c>--record</c>, <c>--replay</c>) like a CBSD host.
 /// </summary>
-public sealed class LibvirtBackend(string? uri, ProcReader proc) : IHypervisorBackend
+public sealed class LibvirtBackend(ICommandRunner probes, ProcReader proc) : IHypervisorBackend
 {
     public const string HvName = "libvirt";
 
@@ -19,50 +22,83 @@ public sealed class LibvirtBackend(string? uri, ProcReader proc) : IHypervisorBa
 
     // vcpu and memory sizes come from the XML we read anyway: the VCPU group would cost a monitor
     // round trip per running domain for nothing we report.
-    private const uint StatsGroups = StatsState | StatsBalloon | StatsInterface | StatsBlock;
+    internal const uint StatsGroups = StatsState | StatsBalloon | StatsInterface | StatsBlock;
 
     /// <summary>libvirtd's default max_client_requests is 5 per client; stay under it.</summary>
     private const int ParallelDomainCalls = 4;
+
+    /// <summary>In-process probes answer at once; the bound only matters for a recording's timeout line.</summary>
+    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(30);
 
     public string Hv => HvName;
 
     public void Collect(CollectionSink sink, CancellationToken cancellation)
     {
-        using var conn = Open(uri);
-        DomainStatsList list;
         try
         {
-            list = conn.GetAllDomainStats(StatsGroups, StatsNoWait);
+            CollectAll(sink, cancellation);
         }
-        catch (LibvirtException e)
+        catch (ReplayMissingException e)
         {
             throw new BackendException(ErrorCodes.BackendFailed, e.Message, e);
         }
-
-        using (list)
+        finally
         {
-            var bridges = new System.Collections.Concurrent.ConcurrentDictionary<string, string?>(StringComparer.Ordinal);
-            string? BridgeOf(string network) => bridges.GetOrAdd(network, conn.NetworkBridge);
-
-            // Per-domain calls are round trips to libvirtd, which serves several requests of one
-            // connection at once: a few in flight hide the latency without loading the host.
-            var parallel = new ParallelOptions { MaxDegreeOfParallelism = ParallelDomainCalls, CancellationToken = cancellation };
-            int done = 0;
-            Parallel.ForEach(list.Items, parallel, item =>
-            {
-                sink.Add(CollectOneSafely(conn, item, sink, BridgeOf));
-                // Parsing each domain's XML leaves ~15 KiB of garbage, and the runtime sizes its first
-                // generation from the CPU cache (tens of MiB), so a big host's garbage would all be
-                // resident at once before the first collection. A young-generation collection every
-                // 128 domains costs well under a millisecond and keeps peak memory ~13 MiB lower at
-                // 1000 domains (docs/performance.md).
-                if (Interlocked.Increment(ref done) % 128 == 0)
-                    GC.Collect(0, GCCollectionMode.Forced, blocking: true);
-            });
+            (probes as IDisposable)?.Dispose();
         }
     }
 
-    private static LibvirtConnection Open(string? uri)
+    private void CollectAll(CollectionSink sink, CancellationToken cancellation)
+    {
+        var result = probes.Run(new CommandRequest(LibvirtProbes.DomStats, ProbeTimeout), cancellation);
+        if (!result.Succeeded)
+        {
+            throw new BackendException(
+                result.Outcome == CommandOutcome.NotStarted ? ErrorCodes.BackendUnavailable : ErrorCodes.BackendFailed,
+                Utf8Text.Decode(result.Stderr, out _));
+        }
+        List<DomainStats> list;
+        try
+        {
+            list = DomstatsRawParser.Parse(Utf8Text.Decode(result.Stdout, out _));
+        }
+        catch (FormatException e)
+        {
+            throw new BackendException(ErrorCodes.BackendFailed, "the domain stats could not be read: " + e.Message, e);
+        }
+
+        var bridges = new System.Collections.Concurrent.ConcurrentDictionary<string, string?>(StringComparer.Ordinal);
+        string? BridgeOf(string network) => bridges.GetOrAdd(network, n => Text(LibvirtProbes.NetworkBridge(n), cancellation)?.Trim());
+
+        // Per-domain calls are round trips to libvirtd, which serves several requests of one
+        // connection at once: a few in flight hide the latency without loading the host.
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = ParallelDomainCalls, CancellationToken = cancellation };
+        int done = 0;
+        Parallel.ForEach(list, parallel, stats =>
+        {
+            sink.Add(CollectOneSafely(stats, sink, BridgeOf, cancellation));
+            // Parsing each domain's XML leaves ~15 KiB of garbage, and the runtime sizes its first
+            // generation from the CPU cache (tens of MiB), so a big host's garbage would all be
+            // resident at once before the first collection. A young-generation collection every
+            // 128 domains costs well under a millisecond and keeps peak memory ~13 MiB lower at
+            // 1000 domains (docs/performance.md).
+            if (Interlocked.Increment(ref done) % 128 == 0)
+                GC.Collect(0, GCCollectionMode.Forced, blocking: true);
+        });
+    }
+
+    /// <summary>A probe's stdout, or null when it failed; a libvirt error is thrown with libvirt's message.</summary>
+    private string? Text(string[] argv, CancellationToken cancellation, bool failureIsError = false)
+    {
+        var result = probes.Run(new CommandRequest(argv, ProbeTimeout), cancellation);
+        if (result.Succeeded)
+            return Utf8Text.Decode(result.Stdout, out _);
+        if (failureIsError)
+            throw new LibvirtException(Utf8Text.Decode(result.Stderr, out _) is { Length: > 0 } m ? m : result.DescribeFailure(new CommandRequest(argv, ProbeTimeout)));
+        return null;
+    }
+
+    internal static LibvirtConnection Open(string? uri)
     {
         try
         {
@@ -83,29 +119,30 @@ public sealed class LibvirtBackend(string? uri, ProcReader proc) : IHypervisorBa
 
     /// <summary>
     /// Whatever goes wrong with one domain, even a failure nobody foresaw, it is reported from its stats
-    /// record with a warning, and the other domains are collected as usual.
+    /// record with a warning, and the other domains are collected as usual. Only a replay that lacks a probe
+    /// stops the run: the recording does not match this program.
     /// </summary>
-    private VmFacts CollectOneSafely(LibvirtConnection conn, DomainRecord item, CollectionSink sink, Func<string, string?> bridgeOf)
+    private VmFacts CollectOneSafely(DomainStats stats, CollectionSink sink, Func<string, string?> bridgeOf, CancellationToken cancellation)
     {
         try
         {
-            return CollectOne(conn, item.Domain, item.Stats, sink, bridgeOf);
+            return CollectOne(stats, sink, bridgeOf, cancellation);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (e is not (OperationCanceledException or ReplayMissingException))
         {
-            sink.Warn($"domain '{item.Stats.Name}': collecting it failed: {e.GetType().Name}: {e.Message}");
-            return LibvirtFactsBuilder.Build(item.Stats, null, 0, null, _ => null);
+            sink.Warn($"domain '{stats.Name}': collecting it failed: {e.GetType().Name}: {e.Message}");
+            return LibvirtFactsBuilder.Build(stats, null, 0, null, _ => null);
         }
     }
 
     /// <summary>One domain: every probe that fails becomes a warning and the domain is still reported.</summary>
-    private VmFacts CollectOne(LibvirtConnection conn, DomainHandle domain, DomainStats stats, CollectionSink sink, Func<string, string?> bridgeOf)
+    private VmFacts CollectOne(DomainStats stats, CollectionSink sink, Func<string, string?> bridgeOf, CancellationToken cancellation)
     {
         string name = stats.Name;
         DomainConfig? config = null;
         try
         {
-            config = DomainXmlParser.Parse(conn.GetXmlDescription(domain, name));
+            config = DomainXmlParser.Parse(Text(LibvirtProbes.DumpXml(name), cancellation, failureIsError: true)!);
         }
         catch (Exception e) when (e is LibvirtException or FormatException)
         {
@@ -115,9 +152,10 @@ public sealed class LibvirtBackend(string? uri, ProcReader proc) : IHypervisorBa
         ulong snapshots = 0;
         try
         {
-            snapshots = (ulong)conn.SnapshotCount(domain, name);
+            var count = Text(LibvirtProbes.SnapshotCount(name), cancellation, failureIsError: true)!.Trim();
+            snapshots = ulong.Parse(count, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture);
         }
-        catch (LibvirtException e)
+        catch (Exception e) when (e is LibvirtException or FormatException)
         {
             sink.Warn($"domain '{name}': {e.Message}");
         }

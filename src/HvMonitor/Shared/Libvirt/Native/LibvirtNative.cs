@@ -96,10 +96,9 @@ internal static unsafe partial class LibvirtNative
 
     // ---- Used by the reporter (hv-monitor report): host facts, domains by ID then defined, auth. ----
 
-    // virConnectCredentialType, virConnectFlags, virErrorNumber
+    // virConnectCredentialType, virConnectFlags
     public const int CredAuthName = 2, CredPassphrase = 5;
     public const uint ConnectReadOnly = 1;
-    public const int ErrNoDomain = 42;
 
     [StructLayout(LayoutKind.Sequential)]
     public struct ConnectAuth
@@ -126,9 +125,6 @@ internal static unsafe partial class LibvirtNative
     public static partial IntPtr virConnectOpenAuth(string? uri, ConnectAuth* auth, uint flags);
 
     [LibraryImport(Lib)]
-    public static partial int virGetLastErrorCode();
-
-    [LibraryImport(Lib)]
     public static partial int virConnectNumOfDomains(IntPtr conn);
 
     [LibraryImport(Lib)]
@@ -141,21 +137,13 @@ internal static unsafe partial class LibvirtNative
     [LibraryImport(Lib)]
     public static partial int virConnectListDefinedDomains(IntPtr conn, IntPtr* names, int maxNames);
 
+    /// <summary>(unsigned)-1 for an inactive domain; no RPC (the ID is in the domain object).</summary>
     [LibraryImport(Lib)]
-    public static partial IntPtr virDomainLookupByID(IntPtr conn, int id);
-
-    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial IntPtr virDomainLookupByName(IntPtr conn, string name);
-
-    [LibraryImport(Lib)]
-    public static partial int virDomainFree(IntPtr domain);
+    public static partial uint virDomainGetID(IntPtr domain);
 
     /// <summary>Writes VIR_UUID_STRING_BUFLEN (37) bytes into buf.</summary>
     [LibraryImport(Lib)]
     public static partial int virDomainGetUUIDString(IntPtr domain, byte* buf);
-
-    [LibraryImport(Lib)]
-    public static partial int virDomainGetState(IntPtr domain, out int state, out int reason, uint flags);
 
     /// <summary>Returns a string the caller frees with free().</summary>
     [LibraryImport(Lib)]

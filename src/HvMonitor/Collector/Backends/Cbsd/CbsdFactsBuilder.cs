@@ -1,0 +1,151 @@
+using System.Globalization;
+using HvMonitor.Collector.Model;
+
+namespace HvMonitor.Collector.Backends.Cbsd;
+
+/// <summary>
+/// Joins what the host's commands said into one <see cref="VmFacts"/> per VM <c>cbsd bls</c> listed. Pure:
+/// the backend does the I/O. Every gap (a pid that is not the VM's bhyve, a disk without a zvol) is a warning
+/// for that VM only.
+/// </summary>
+public static class CbsdFactsBuilder
+{
+    private const ulong MiB = 1024 * 1024;
+
+    public static IReadOnlyList<VmFacts> Build(CbsdHostOutputs host, Action<string> warn)
+    {
+        var volumes = host.Volumes ?? [];
+        var result = new List<VmFacts>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var vm in host.Vms)
+        {
+            if (!seen.Add(vm.Name))
+            {
+                warn($"cbsd bls listed VM '{vm.Name}' twice; the second row is ignored");
+                continue;
+            }
+            var snapshots = host.Snapshots?.Where(s => s.VmName == vm.Name).ToList() ?? [];
+            result.Add(new VmFacts
+            {
+                Name = vm.Name,
+                State = vm.State,
+                MemAllocBytes = CbsdNumbers.MultiplyOrNull(vm.RamMiB, MiB) ?? ulong.MaxValue,
+                Cpus = vm.Cpus,
+                Process = ProcessOf(vm, host, warn),
+                Snapshots = (ulong)snapshots.Count,
+                SnapshotsSizeBytes = snapshots.Aggregate(0UL, (sum, s) => sum + s.ReferBytes),
+                ConsoleType = "vnc",
+                Console = BlsParser.Console(vm.Vnc),
+                OsType = vm.OsType,
+                Ip = BlsParser.Ip(vm.Ip4),
+                Disks = DisksOf(vm.Name, host, volumes, warn),
+                Interfaces = InterfacesOf(vm.Name, host),
+            });
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// ps figures only from a process that is this VM's bhyve (pid 1 is CBSD's placeholder, and a stale jid may
+    /// name another process now). pcpu comes from bls (rctl); vm_curmem stands in for rss when ps has nothing.
+    /// </summary>
+    private static ProcessStats? ProcessOf(BlsRow vm, CbsdHostOutputs host, Action<string> warn)
+    {
+        PsRow? ps = null;
+        if (vm.Jid == 1)
+        {
+            warn($"VM '{vm.Name}': CBSD shows jid 1, its placeholder for an unknown bhyve pid; process figures are left out");
+        }
+        else if (vm.Pid is int pid && host.Processes is { } processes)
+        {
+            if (!processes.TryGetValue(pid, out ps))
+                warn($"VM '{vm.Name}': no process has its pid {pid.ToString(CultureInfo.InvariantCulture)}; process figures are left out");
+            else if (!ps.IsBhyveOf(vm.Name))
+            {
+                warn($"VM '{vm.Name}': pid {pid.ToString(CultureInfo.InvariantCulture)} is not its bhyve ('{ps.Args}'); process figures are left out");
+                ps = null;
+            }
+        }
+        if (ps is null && vm.Pcpu == 0 && vm.CurMemMiB == 0)
+            return null;
+        var stats = ps?.Stats ?? new ProcessStats { Rss = CbsdNumbers.MultiplyOrNull(vm.CurMemMiB, MiB) ?? 0 };
+        return stats with { Pcpu = vm.Pcpu };
+    }
+
+    private static List<DiskFacts> DisksOf(string vmName, CbsdHostOutputs host, IReadOnlyList<ZfsDataset> volumes, Action<string> warn)
+    {
+        var disks = new List<DiskFacts>();
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var disk in host.Disks?.Where(d => d.VmName == vmName) ?? [])
+        {
+            if (!keys.Add(disk.Path))
+                continue;
+            var entry = new DiskEntry { Alloc = disk.Size.AllocBytes ?? 0 };
+            var zvol = ZvolOf(vmName, disk.Path, volumes, warn);
+            if (zvol is not null)
+            {
+                // The zvol's exact volsize beats dsk_size, which CBSD rounds to at most 4 characters ("2g" for 1.5 GiB).
+                entry.Alloc = zvol.VolsizeBytes ?? entry.Alloc;
+                entry.InUse = zvol.ReferBytes;
+                entry.OnDisk = zvol.UsedBytes;
+                if (host.DatasetIo?.GetValueOrDefault(zvol.Name) is { } io)
+                {
+                    entry.Rreqs = io.Reads;
+                    entry.Rbytes = io.ReadBytes;
+                    entry.Wreqs = io.Writes;
+                    entry.Wbytes = io.WrittenBytes;
+                }
+            }
+            else if (disk.Size.RealBytes is ulong real)
+            {
+                // A file-backed image: du's usage is what it holds and what it takes on disk.
+                entry.InUse = real;
+                entry.OnDisk = real;
+            }
+            disks.Add(new DiskFacts(disk.Path, disk.Path, entry));
+        }
+        return disks;
+    }
+
+    /// <summary>
+    /// A CBSD zvol disk is <c>DATA/VM/dsk1.vhd</c> (DATA = the dataset holding jails-data): matched on whole
+    /// name components, so <c>vm1/dsk1.vhd</c> never matches <c>vm10/dsk1.vhd</c> or <c>vm1/dsk1.vhd.bak</c>.
+    /// </summary>
+    public static ZfsDataset? ZvolOf(string vmName, string diskPath, IReadOnlyList<ZfsDataset> volumes, Action<string> warn)
+    {
+        string suffix = "/" + vmName + "/" + diskPath;
+        var matches = volumes.Where(v => v.Name.EndsWith(suffix, StringComparison.Ordinal)).ToList();
+        if (matches.Count > 1)
+            warn($"VM '{vmName}': disk {diskPath} matches several zvols ({string.Join(", ", matches.Select(m => m.Name))}); its ZFS figures are left out");
+        return matches.Count == 1 ? matches[0] : null;
+    }
+
+    /// <summary>nicN in CBSD's order; counters from the tap CBSD described as <c>VM-nicN</c>, link row only.</summary>
+    private static List<InterfaceEntry> InterfacesOf(string vmName, CbsdHostOutputs host)
+    {
+        var result = new List<InterfaceEntry>();
+        foreach (var nic in host.Nics?.Where(n => n.VmName == vmName).OrderBy(n => n.Index) ?? Enumerable.Empty<NicRow>())
+        {
+            var entry = new InterfaceEntry { Mac = nic.Mac, Parent = nic.Parent };
+            string description = vmName + "-nic" + nic.Index.ToString(CultureInfo.InvariantCulture);
+            if (host.InterfacesByDescription?.GetValueOrDefault(description) is { } tap)
+            {
+                entry.If = tap;
+                if (host.Links?.GetValueOrDefault(tap) is { } c)
+                {
+                    entry.Ipkts = c.Ipkts;
+                    entry.Ierrs = c.Ierrs;
+                    entry.Idrop = c.Idrop;
+                    entry.Ibytes = c.Ibytes;
+                    entry.Opkts = c.Opkts;
+                    entry.Oerrs = c.Oerrs;
+                    entry.Obytes = c.Obytes;
+                    entry.Coll = c.Coll;
+                    entry.Odrop = c.Drop;
+                }
+            }
+            result.Add(entry);
+        }
+        return result;
+    }
+}

@@ -1,0 +1,105 @@
+using System.Globalization;
+using System.Text;
+using HvMonitor.Shared.Commands;
+using HvMonitor.Shared.Libvirt;
+
+namespace HvMonitor.Collector.Backends.Libvirt;
+
+/// <summary>
+/// The libvirt API calls of the Linux backend, under readable pseudo-commands so that they are recorded and
+/// replayed like CBSD's commands: the answers are what virsh would print for the same request.
+/// <list type="bullet">
+/// <item><c>virsh -r domstats --raw --state --balloon --interface --block --nowait</c>: the bulk stats, virsh's raw text;</item>
+/// <item><c>virsh -r dumpxml NAME</c>: a domain's XML (read-only connection: never a VNC password);</item>
+/// <item><c>libvirt snapshot-count NAME</c>: virDomainSnapshotNum, as a number;</item>
+/// <item><c>libvirt network-bridge NETWORK</c>: the network's bridge device (exit 1 when it has none);</item>
+/// <item><c>cat</c>, <c>ls</c>, <c>getconf</c>: /proc reads, answered by <see cref="Procfs.ProcFileRunner"/>.</item>
+/// </list>
+/// A libvirt error is exit 1 with libvirt's message on stderr; a missing libvirt library is "could not be started".
+/// </summary>
+public sealed class LibvirtProbes(string? uri) : ICommandRunner, IDisposable
+{
+    public static readonly string[] DomStats = ["virsh", "-r", "domstats", "--raw", "--state", "--balloon", "--interface", "--block", "--nowait"];
+
+    public static string[] DumpXml(string domain) => ["virsh", "-r", "dumpxml", domain];
+    public static string[] SnapshotCount(string domain) => ["libvirt", "snapshot-count", domain];
+    public static string[] NetworkBridge(string network) => ["libvirt", "network-bridge", network];
+
+    private readonly Procfs.ProcFileRunner _files = new();
+    private readonly Lock _lock = new();
+    private LibvirtConnection? _conn;
+    private DomainStatsList? _list;
+    private Dictionary<string, DomainHandle> _handles = new(StringComparer.Ordinal);
+
+    public CommandResult Run(CommandRequest request, CancellationToken cancellation)
+    {
+        var a = request.Argv;
+        if (a[0] is "cat" or "ls" or "getconf")
+            return _files.Run(request, cancellation);
+        try
+        {
+            if (a.SequenceEqual(DomStats))
+                return Ok(AllDomainStats());
+            if (a.Count == 4 && a[0] == "virsh" && a[2] == "dumpxml")
+                return Ok(Connection().GetXmlDescription(Handle(a[3]), a[3]));
+            if (a.Count == 3 && a[0] == "libvirt" && a[1] == "snapshot-count")
+                return Ok(Connection().SnapshotCount(Handle(a[2]), a[2]).ToString(CultureInfo.InvariantCulture) + "\n");
+            if (a.Count == 3 && a[0] == "libvirt" && a[1] == "network-bridge")
+                return Connection().NetworkBridge(a[2]) is { } bridge ? Ok(bridge + "\n") : CommandResult.Exited(1, [], []);
+        }
+        catch (LibvirtException e)
+        {
+            return CommandResult.Exited(1, [], Encoding.UTF8.GetBytes(e.Message));
+        }
+        catch (BackendException e)
+        {
+            // Opening the connection failed: the library is missing (as if virsh were not installed) or libvirt said no.
+            var message = Encoding.UTF8.GetBytes(e.Message);
+            return e.ErrorCode == Model.ErrorCodes.BackendUnavailable
+                ? new CommandResult(CommandOutcome.NotStarted, -1, [], message)
+                : CommandResult.Exited(1, [], message);
+        }
+        throw new ArgumentException($"not a libvirt probe: {request.DisplayLine}");
+    }
+
+    private string AllDomainStats()
+    {
+        var list = Connection().GetAllDomainStats(LibvirtBackend.StatsGroups, Shared.Libvirt.Native.LibvirtNative.StatsNoWait);
+        lock (_lock)
+        {
+            _list?.Dispose();
+            _list = list;
+            _handles = list.Items.GroupBy(i => i.Stats.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Domain, StringComparer.Ordinal);
+        }
+        return DomstatsRawWriter.Write(list.Items.Select(i => i.Stats));
+    }
+
+    private DomainHandle Handle(string name)
+    {
+        lock (_lock)
+        {
+            return _handles.TryGetValue(name, out var h) ? h : throw new LibvirtException($"domain '{name}' is not in the stats list");
+        }
+    }
+
+    private LibvirtConnection Connection()
+    {
+        lock (_lock)
+        {
+            return _conn ??= LibvirtBackend.Open(uri);
+        }
+    }
+
+    private static CommandResult Ok(string text) => CommandResult.Exited(0, Encoding.UTF8.GetBytes(text), []);
+
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            _list?.Dispose();
+            _list = null;
+            _conn?.Dispose();
+            _conn = null;
+        }
+    }
+}

@@ -1,0 +1,83 @@
+using System.ComponentModel;
+using System.Diagnostics;
+
+namespace HvMonitor.Shared.Commands;
+
+/// <summary>
+/// Runs real processes: argv through <see cref="ProcessStartInfo.ArgumentList"/> (no shell, so a name with
+/// <c>;</c>, <c>$()</c> or quotes is only ever data), stdin closed, stdout and stderr read whole and separately,
+/// the command's own exit status kept, and the whole process tree killed at the timeout or on cancellation.
+/// </summary>
+public sealed class ProcessCommandRunner(CommandLocations locations) : ICommandRunner
+{
+    /// <summary>After a kill, how long to wait for the pipes to close before giving up on the rest of the output.</summary>
+    private static readonly TimeSpan DrainAfterKill = TimeSpan.FromSeconds(2);
+
+    public CommandResult Run(CommandRequest request, CancellationToken cancellation)
+    {
+        var start = new ProcessStartInfo(locations.Resolve(request.Argv[0]))
+        {
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var arg in request.Argv.Skip(1))
+            start.ArgumentList.Add(arg);
+        // C locale: ps prints its times with the locale's decimal point; our parsers expect '.'.
+        start.Environment["LC_ALL"] = "C";
+        foreach (var (name, value) in request.Environment)
+            start.Environment[name] = value;
+
+        using var process = new Process { StartInfo = start };
+        try
+        {
+            process.Start();
+        }
+        catch (Exception e) when (e is Win32Exception or IOException or UnauthorizedAccessException)
+        {
+            return new CommandResult(CommandOutcome.NotStarted, -1, [],
+                System.Text.Encoding.UTF8.GetBytes($"{start.FileName}: {e.Message}"));
+        }
+        // Nothing to read from us: a command that asks for input must not hang on snmpd's stdin.
+        process.StandardInput.Close();
+
+        var stdout = ReadAllAsync(process.StandardOutput.BaseStream);
+        var stderr = ReadAllAsync(process.StandardError.BaseStream);
+        bool exited;
+        using (cancellation.Register(() => Kill(process)))
+            exited = process.WaitForExit(request.Timeout);
+        if (!exited)
+        {
+            Kill(process);
+            process.WaitForExit(DrainAfterKill);
+        }
+        // The process is gone; its pipes close once any child it left behind lets go of them.
+        Task.WaitAll([stdout, stderr], DrainAfterKill);
+        var outBytes = stdout.IsCompletedSuccessfully ? stdout.Result : [];
+        var errBytes = stderr.IsCompletedSuccessfully ? stderr.Result : [];
+        cancellation.ThrowIfCancellationRequested();
+        return exited
+            ? CommandResult.Exited(process.ExitCode, outBytes, errBytes)
+            : new CommandResult(CommandOutcome.TimedOut, -1, outBytes, errBytes);
+    }
+
+    private static async Task<byte[]> ReadAllAsync(Stream stream)
+    {
+        using var buffer = new MemoryStream();
+        await stream.CopyToAsync(buffer).ConfigureAwait(false);
+        return buffer.ToArray();
+    }
+
+    private static void Kill(Process process)
+    {
+        try
+        {
+            process.Kill(entireProcessTree: true);
+        }
+        catch (Exception e) when (e is InvalidOperationException or Win32Exception or NotSupportedException)
+        {
+            // Already gone.
+        }
+    }
+}
