@@ -18,7 +18,7 @@ public sealed class CbsdReplayTests
     {
         var dir = Path.Combine(RepoPaths.Root, "samples", "cbsd", host);
         var r = HvMonitorBinary.Run("-b", "CBSD", "--replay", dir, "--pretty");
-        Assert.Equal(0, r.ExitCode);
+        Assert.Equal(3, r.ExitCode); // the samples carry warnings on purpose: usable but incomplete
         Assert.Equal(File.ReadAllText(Path.Combine(dir, "golden.json")), r.Stdout);
     }
 

@@ -46,8 +46,24 @@ public static partial class GroundTruth
     public static int SnapshotCount(string uri, string name) =>
         Virsh(uri, "snapshot-list", name, "--name").Split('\n', StringSplitOptions.RemoveEmptyEntries).Length;
 
-    public static int QemuPid(string name) =>
-        int.Parse(File.ReadAllText($"/run/libvirt/qemu/{name}.pid").Trim(), CultureInfo.InvariantCulture);
+    /// <summary>
+    /// The QEMU pid of a running guest of any name, from libvirt's status file /run/libvirt/qemu/NAME.xml
+    /// (root only; named after the exact name), <c>&lt;domstatus pid='…'&gt;</c>, checked against the pid file.
+    /// The pid file cannot be found from the name alone: libvirt writes the one of <c>lab "q" \b</c> as
+    /// <c>lab &amp;quot;q&amp;quot; \b.pid</c>, so the pid file checked is whichever holds that pid.
+    /// </summary>
+    public static int QemuPid(string name)
+    {
+        var status = System.Xml.Linq.XDocument.Load($"/run/libvirt/qemu/{name}.xml").Root!;
+        if (status.Name.LocalName != "domstatus" || status.Element("domain")?.Element("name")?.Value != name)
+            throw new InvalidOperationException($"/run/libvirt/qemu/{name}.xml is not the status of '{name}'");
+        var pid = int.Parse(status.Attribute("pid")!.Value, CultureInfo.InvariantCulture);
+        var pidFiles = Directory.GetFiles("/run/libvirt/qemu", "*.pid")
+            .Where(f => int.TryParse(File.ReadAllText(f).Trim(), CultureInfo.InvariantCulture, out var p) && p == pid);
+        if (!pidFiles.Any())
+            throw new InvalidOperationException($"no pid file under /run/libvirt/qemu holds {pid}, the pid of '{name}'");
+        return pid;
+    }
 
     /// <summary>`ps -o COL= -p PID` for one column, as text.</summary>
     public static string Ps(int pid, string column) => Shell.Check("ps", "-o", column + "=", "-p", pid.ToString(CultureInfo.InvariantCulture)).Trim();

@@ -33,7 +33,7 @@ public sealed class LabRobustnessTests
     {
         var running = GroundTruth.DomStats(Uri).Where(kv => kv.Value["state.state"] == "1").Select(kv => kv.Key).ToList();
         Assert.True(running.Count >= 2);
-        var broken = running.FirstOrDefault(n => n.Contains(' ')) ?? running[0];
+        var broken = running.FirstOrDefault(n => n.Contains('"')) ?? running.FirstOrDefault(n => n.Contains(' ')) ?? running[0];
         // A /proc stand-in: the real files, except that the broken VM's stat is garbage.
         var root = Directory.CreateTempSubdirectory("hvm-proc-").FullName;
         File.Copy("/proc/uptime", Path.Combine(root, "uptime"));
@@ -49,7 +49,7 @@ public sealed class LabRobustnessTests
         }
 
         var r = HvMonitorBinary.Run("--uri", Uri, "--proc-root", root);
-        Assert.Equal(0, r.ExitCode);
+        Assert.Equal(3, r.ExitCode); // incomplete: every VM, but one without its process figures
         Assert.Contains($"domain '{broken}': reading its QEMU process failed", r.Stderr);
         var report = JsonDocument.Parse(r.StdoutBytes).RootElement;
         Assert.Equal(0, report.GetProperty("error").GetInt32());

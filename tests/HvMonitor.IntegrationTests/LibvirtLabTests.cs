@@ -39,6 +39,7 @@ public sealed class LibvirtLabTests
         // The lab's awkward names must really be there, or this test proves less than it claims.
         Assert.Contains(O.DomainNames, n => n.Contains(' '));
         Assert.Contains(O.DomainNames, n => n.Any(c => c > 127));
+        Assert.Contains(O.DomainNames, n => n.Contains('"') && n.Contains('\\'));
         Assert.True(O.StatsBefore.Values.Count(s => s["state.state"] == "1") >= 4, "the lab should have at least 4 running guests");
         Assert.Contains(O.StatsBefore.Values, s => s["state.state"] == "3");
         Assert.Contains(O.StatsBefore.Values, s => s["state.state"] == "5");
@@ -79,8 +80,13 @@ public sealed class LibvirtLabTests
                 foreach (var (ours, theirs) in new[] { ("alloc", "capacity"), ("in_use", "allocation"), ("on_disk", "physical"),
                              ("rbytes", "rd.bytes"), ("rreqs", "rd.reqs"), ("wbytes", "wr.bytes"), ("wreqs", "wr.reqs"), ("freqs", "fl.reqs") })
                     Between(U(disk, ours), before.U(p + theirs), after.U(p + theirs), $"{name} {before[p + "name"]} {ours}");
+                // Milliseconds with the nanoseconds' fraction (DDERIVE takes decimals): ns ÷ 10⁶ exactly.
                 foreach (var (ours, theirs) in new[] { ("rtime", "rd.times"), ("wtime", "wr.times"), ("ftime", "fl.times") })
-                    Between(U(disk, ours), before.U(p + theirs) / 1_000_000, after.U(p + theirs) / 1_000_000, $"{name} {ours} (ms)");
+                {
+                    var ms = (decimal)disk.GetProperty(ours).GetDouble();
+                    decimal lo = before.U(p + theirs) / 1_000_000m, hi = after.U(p + theirs) / 1_000_000m;
+                    Assert.True(ms >= Math.Min(lo, hi) && ms <= Math.Max(lo, hi), $"{name} {ours}: hv-monitor said {ms} ms, virsh went from {lo} to {hi}");
+                }
                 rbytes += U(disk, "rbytes");
                 if (before.GetValueOrDefault(p + "path", "").EndsWith(".iso", StringComparison.OrdinalIgnoreCase))
                 {

@@ -17,11 +17,11 @@ public sealed class RecordReplayLabTests
     private const string VncPassword = "Vnc-S3cret-9f2c";
 
     private static string SecretGuestXml => $"""
-        <domain type='kvm'>
+        <domain type='qemu'>
           <name>{SecretGuest}</name>
           <memory unit='MiB'>64</memory>
           <vcpu>1</vcpu>
-          <os><type arch='x86_64'>hvm</type></os>
+          <os><type arch='x86_64' machine='pc'>hvm</type></os>
           <devices>
             <graphics type='vnc' port='-1' autoport='yes' listen='127.0.0.1' passwd='{VncPassword}'/>
           </devices>
@@ -58,7 +58,7 @@ public sealed class RecordReplayLabTests
             var firstLines = files.Select(f => Encoding.UTF8.GetString(f.Bytes).Split('\n')[0]).ToList();
             Assert.Contains("$ virsh -r domstats --raw --state --balloon --interface --block --nowait", firstLines);
             foreach (var name in domains)
-                Assert.Contains(firstLines, l => l.StartsWith("$ virsh -r dumpxml ", StringComparison.Ordinal) && l.Contains(name.Split(' ')[0]));
+                Assert.Contains("$ virsh -r dumpxml " + ShellQuoted(name), firstLines);
             Assert.Contains(firstLines, l => l.StartsWith("$ cat /proc/uptime /proc/", StringComparison.Ordinal));
             Assert.Contains("$ getconf CLK_TCK", firstLines);
             Assert.Contains("$ cat /proc/meminfo", firstLines);
@@ -72,4 +72,8 @@ public sealed class RecordReplayLabTests
             Directory.Delete(dir, true);
         }
     }
+
+    /// <summary>A name as a POSIX shell needs it typed (the lab's names have no control characters).</summary>
+    private static string ShellQuoted(string s) =>
+        s.All(c => char.IsAsciiLetterOrDigit(c) || "_@%+=:,./-".Contains(c)) ? s : "'" + s.Replace("'", "'\\''") + "'";
 }

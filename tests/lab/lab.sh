@@ -31,12 +31,14 @@ UNPRIV_USER="hvmtest"
 LAB_MIB_DIR="/usr/local/share/hv-monitor-lab/mibs"
 LAB_MIBS=(SNMPv2-SMI SNMPv2-TC SNMPv2-CONF SNMP-FRAMEWORK-MIB)
 
-# Every guest the lab owns. Teardown touches these names and nothing else, so the lab can share a
+# Every guest the lab owns. 'hvm "q" \b' (a double quote, a backslash and spaces) is the name that
+# LibreNMS's stripslashes() used to break: libvirt accepts it, and every output form must survive it. Teardown touches these names and nothing else, so the lab can share a
 # host with real domains. hvm-spice only exists when QEMU has SPICE support, but is always torn down.
 LAB_GUESTS=(
     "hvm-alpha"
     "hvm lab two"
     "hvm-žluťoučký-kůň"
+    'hvm "q" \b'
     "hvm-paused"
     "hvm-spice"
     "hvm-off-1"
@@ -239,13 +241,15 @@ cmd_stop() {
 # ---------------------------------------------------------------------------------------------------
 # guests
 
+# The replacements are quoted: since bash 5.2 (patsub_replacement) an unquoted & in the replacement
+# stands for the matched text, which turned '"' into '"quot;'.
 xml_escape() {
     local s=$1
-    s=${s//&/&amp;}
-    s=${s//</&lt;}
-    s=${s//>/&gt;}
-    s=${s//\'/&apos;}
-    s=${s//\"/&quot;}
+    s=${s//&/"&amp;"}
+    s=${s//</"&lt;"}
+    s=${s//>/"&gt;"}
+    s=${s//\'/"&apos;"}
+    s=${s//\"/"&quot;"}
     printf '%s' "$s"
 }
 
@@ -384,6 +388,7 @@ cmd_guests_up() {
     new_qcow2 "$IMG_DIR/hvm-lab-two-vda.qcow2" 1G
     new_qcow2 "$IMG_DIR/hvm-zlutoucky-kun-vda.qcow2" 1G
     new_qcow2 "$IMG_DIR/hvm-paused-vda.qcow2" 256M
+    new_qcow2 "$IMG_DIR/hvm-q-b-vda.qcow2" 256M
     new_qcow2 "$IMG_DIR/hvm-off-1-vda.qcow2" 256M
 
     {
@@ -403,6 +408,11 @@ cmd_guests_up() {
     disk_xml "$IMG_DIR/hvm-zlutoucky-kun-vda.qcow2" vda | define_guest "hvm-žluťoučký-kůň"
 
     disk_xml "$IMG_DIR/hvm-paused-vda.qcow2" vda | define_guest "hvm-paused"
+
+    {
+        bridge_nic_xml
+        disk_xml "$IMG_DIR/hvm-q-b-vda.qcow2" vda
+    } | define_guest 'hvm "q" \b'
 
     # The odd cases in one guest: SPICE graphics, a user-mode NIC (no host-side tap, so no
     # counters) and a cdrom drive without media.
@@ -429,6 +439,7 @@ cmd_guests_up() {
     start_guest "hvm-alpha"
     start_guest "hvm lab two"
     start_guest "hvm-žluťoučký-kůň"
+    start_guest 'hvm "q" \b'
     start_guest "hvm-paused"
     if [[ $have_spice == yes ]]; then start_guest "hvm-spice"; fi
 
@@ -535,6 +546,7 @@ cmd_verify() {
 
     declare -A expect=(
         ["hvm-alpha"]="running" ["hvm lab two"]="running" ["hvm-žluťoučký-kůň"]="running"
+        ['hvm "q" \b']="running"
         ["hvm-paused"]="paused" ["hvm-off-1"]="shut off" ["hvm-off-2"]="shut off"
     )
     for name in "${!expect[@]}"; do

@@ -11,8 +11,14 @@ namespace HvMonitor.Collector;
 public static class CollectorProgram
 {
     public const int ExitOk = 0;
+    /// <summary>Nothing usable (the envelope's error ≠ 0), or the files -w asks for could not be written.</summary>
     public const int ExitEnvelopeError = 1;
     public const int ExitUsage = 2;
+    /// <summary>
+    /// The output is usable (error 0) but incomplete: a VM, or some figures of a VM, could not be collected;
+    /// errorString and the warnings say what. Non-zero so that cron mails it.
+    /// </summary>
+    public const int ExitIncomplete = 3;
 
     public static int Run(IReadOnlyList<string> args, Stream stdout, TextWriter stderr)
     {
@@ -83,10 +89,12 @@ public static class CollectorProgram
             log.Warn(warning);
         if (result.Envelope.Error != ErrorCodes.None)
             log.Error(result.Envelope.ErrorString);
-        var (bytes, exitCode) = Emit(result.Envelope, options, log);
+        var (bytes, written) = Emit(result.Envelope, options, log);
         if (!options.Quiet)
             PrintLine(stdout, bytes);
-        return exitCode;
+        if (result.Envelope.Error != ErrorCodes.None || !written)
+            return ExitEnvelopeError;
+        return result.Complete ? ExitOk : ExitIncomplete;
     }
 
     /// <summary>
@@ -132,13 +140,18 @@ public static class CollectorProgram
         }
     }
 
-    /// <summary>Writes the files -w asks for; returns what to print. A failed write becomes the envelope's error.</summary>
-    private static (byte[] Printed, int ExitCode) Emit(Envelope envelope, CliOptions options, OperatorLog log)
+    /// <summary>
+    /// Writes the files -w asks for; returns what to print and whether the files were written. A failed
+    /// write is named in errorString, but the error code stays the collection's: the data is still usable,
+    /// and LibreNMS would throw it away for error ≠ 0.
+    /// </summary>
+    private static (byte[] Printed, bool Written) Emit(Envelope envelope, CliOptions options, OperatorLog log)
     {
         var json = LibreNmsSerializer.ToUtf8Json(envelope, options.Pretty);
         // Compressing costs a few milliseconds: only when a compressed form is asked for, and once.
         byte[]? snmp = null;
         byte[] Snmp() => snmp ??= Encoding.ASCII.GetBytes(SnmpCompression.GzipBase64(json));
+        bool written = true;
         if (options.Write)
         {
             try
@@ -151,7 +164,9 @@ public static class CollectorProgram
             {
                 var message = $"cannot write {options.OutputBase}: {e.Message}";
                 log.Error(message);
-                envelope = new Envelope { Error = ErrorCodes.BackendFailed, ErrorString = message, Data = envelope.Data };
+                written = false;
+                var errorString = envelope.ErrorString.Length == 0 ? message : message + "; " + envelope.ErrorString;
+                envelope = new Envelope { Error = envelope.Error, ErrorString = errorString, Data = envelope.Data };
                 json = LibreNmsSerializer.ToUtf8Json(envelope, options.Pretty);
                 snmp = null;
             }
@@ -161,7 +176,7 @@ public static class CollectorProgram
         // serves our stdout). With -w the .snmp file was checked above, and -c prints that same text.
         if (!options.Quiet && (!options.Write || (options.ServeMode && !options.Compress)))
             OutputSize.WarnIfTooLarge(printed.Length + 1, "the output", options.Compress, log);
-        return (printed, envelope.Error == ErrorCodes.None ? ExitOk : ExitEnvelopeError);
+        return (printed, written);
     }
 
     private static void PrintLine(Stream stdout, byte[] bytes)

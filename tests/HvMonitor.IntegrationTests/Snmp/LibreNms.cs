@@ -20,8 +20,9 @@ public sealed class LibreNmsException(int code, string message) : Exception($"Li
 /// <item>snmpget -v2c -c COMMUNITY -Oqv -M MIBDIRS -m NET-SNMP-EXTEND-MIB udp:HOST:PORT nsExtendOutputFull.LEN.BYTES
 ///   (the index is the extend name as Oid::ofString spells it: its length, then its bytes);</item>
 /// <item>trim($output, "\\\" \n\r");</item>
-/// <item>if it matches ^[A-Za-z0-9/+\n]+=*\n*$ and not ^[0-9]+\n: base64_decode, then gzdecode;</item>
-/// <item>json_decode(stripslashes($output), true); require version, error, errorString, data; error must be 0.</item>
+/// <item>if it matches ^[A-Za-z0-9/+\n]+=*\n*$ and not ^[0-9]+\n: base64_decode, then gzdecode, and (before
+///   24.4.0 only) stripslashes; otherwise stripslashes (every version);</item>
+/// <item>json_decode($output, true); require version, error, errorString, data; error must be 0.</item>
 /// </list>
 /// With the MIB loaded, snmpget formats nsExtendOutputFull by its DisplayString hint (255a): the bytes as
 /// they are, unquoted and unescaped, UTF-8 included. Without the MIB (a numeric OID and no MIB files) it
@@ -67,9 +68,9 @@ public static partial class LibreNms
     }
 
     /// <summary>Steps 2–4 on snmpget's output: the parsed document LibreNMS would hand to the hv-monitor poller.</summary>
-    public static JsonElement JsonAppGet(byte[] snmpgetOutput)
+    public static JsonElement JsonAppGet(byte[] snmpgetOutput, Release release = Release.Current)
     {
-        var text = DecodeToJsonText(snmpgetOutput);
+        var text = DecodeToJsonText(snmpgetOutput, release);
         JsonElement parsed;
         try
         {
@@ -83,8 +84,20 @@ public static partial class LibreNms
         return CheckEnvelope(parsed);
     }
 
+    /// <summary>
+    /// Which json_app_get: since 24.4.0 (PR #15953) stripslashes() runs only on the plain form; from 22.11.0
+    /// (PR #14169) to 24.3.x it also ran on the gunzipped text (docs/librenms.md; the reference, §A.1, §B.3).
+    /// </summary>
+    public enum Release
+    {
+        /// <summary>24.4.0 and later.</summary>
+        Current,
+        /// <summary>22.11.0 to 24.3.x.</summary>
+        Before24_4,
+    }
+
     /// <summary>Steps 2 and 3 and the stripslashes of step 4: the exact bytes LibreNMS hands to json_decode.</summary>
-    public static byte[] DecodeToJsonText(byte[] snmpgetOutput)
+    public static byte[] DecodeToJsonText(byte[] snmpgetOutput, Release release = Release.Current)
     {
         var output = PhpTrim(snmpgetOutput, "\\\" \n\r"u8);
         if (output.Length == 0)
@@ -113,6 +126,7 @@ public static partial class LibreNms
             {
                 throw new LibreNmsException(-8, "Gzip decode failed: " + e.Message);
             }
+            return release == Release.Current ? output : StripSlashes(output);
         }
         return StripSlashes(output);
     }
@@ -133,6 +147,14 @@ public static partial class LibreNms
             throw new LibreNmsException(parsed.GetProperty("error").GetInt32(), "Script returned exception: " + parsed.GetProperty("errorString"));
         return parsed;
     }
+
+    /// <summary>
+    /// A name as it arrives after stripslashes() of hv-monitor's JSON, derived from the encoding's definition
+    /// (docs/fields.md): <c>"</c>, <c>\</c> and control characters are written <c>\u00XX</c>, whose backslash
+    /// stripslashes removes, leaving the text <c>u00XX</c>; nothing else carries a backslash.
+    /// </summary>
+    public static string AfterStripslashes(string name) =>
+        string.Concat(name.Select(c => c is '"' or '\\' or < (char)0x20 ? "u00" + ((int)c).ToString("x2", CultureInfo.InvariantCulture) : c.ToString()));
 
     /// <summary>PHP's trim($s, $chars) on bytes.</summary>
     public static byte[] PhpTrim(byte[] s, ReadOnlySpan<byte> chars)

@@ -10,7 +10,8 @@ namespace HvMonitor.IntegrationTests.Snmp;
 /// <summary>
 /// The path users run: the shipped crontab.example and snmpd.conf.example lines, a real snmpd (dropping to
 /// Debian-snmp as Debian runs it), and LibreNMS's json_app_get() reading nsExtendOutputFull."hv-monitor",
-/// against the real lab guests (a name with a space, one with non-ASCII letters).
+/// against the real lab guests (a name with a space, one with non-ASCII letters, one with a quote and a backslash),
+/// in the three ways LibreNMS versions read it.
 /// </summary>
 [Collection(LabCollection.Name)]
 public sealed partial class LibreNmsOverSnmpTests(ITestOutputHelper output)
@@ -109,8 +110,10 @@ public sealed partial class LibreNmsOverSnmpTests(ITestOutputHelper output)
     }
 
     /// <summary>
-    /// LibreNMS's reading of snmpget's output must give back exactly the JSON hv-monitor wrote, with every
-    /// lab domain under its exact name and state, and every field the poller stores present as a number.
+    /// The three ways LibreNMS reads snmpget's output (the reference, §F): the compressed form on LibreNMS
+    /// ≥ 24.4 (no stripslashes) must give back exactly the JSON hv-monitor wrote; the compressed form on
+    /// 22.11–24.3 and the plain form on every version (stripslashes) must still give a valid envelope with
+    /// every VM, whose names lose only the backslash of their \u00XX escapes, and every number intact.
     /// </summary>
     private void AssertLibreNmsSeesTheLab(byte[] snmpgetOutput, byte[] jsonFile, string form)
     {
@@ -120,10 +123,26 @@ public sealed partial class LibreNmsOverSnmpTests(ITestOutputHelper output)
         else
             Assert.StartsWith("{\"version\":1,", Encoding.UTF8.GetString(snmpgetOutput)); // raw, unquoted: the DisplayString hint
 
-        // What json_decode gets is byte for byte the JSON file (without its final newline).
-        Assert.Equal(LibreNms.PhpTrim(jsonFile, "\n"u8), LibreNms.DecodeToJsonText(snmpgetOutput));
+        var json = LibreNms.PhpTrim(jsonFile, "\n"u8);
+        if (form == "compressed")
+        {
+            // Current LibreNMS, compressed: byte for byte the JSON file (without its final newline).
+            Assert.Equal(json, LibreNms.DecodeToJsonText(snmpgetOutput, LibreNms.Release.Current));
+            AssertEnvelopeHasTheLab(LibreNms.JsonAppGet(snmpgetOutput, LibreNms.Release.Current), jsonFile, exactNames: true);
+            AssertEnvelopeHasTheLab(LibreNms.JsonAppGet(snmpgetOutput, LibreNms.Release.Before24_4), jsonFile, exactNames: false);
+        }
+        else
+        {
+            AssertEnvelopeHasTheLab(LibreNms.JsonAppGet(snmpgetOutput, LibreNms.Release.Current), jsonFile, exactNames: false);
+        }
+    }
 
-        var doc = LibreNms.JsonAppGet(snmpgetOutput);
+    /// <summary>
+    /// A valid envelope (error 0) with every lab domain, under its exact name or as stripslashes leaves it,
+    /// with its state from virsh and every field the poller stores present, numeric and equal to hv-monitor's own JSON.
+    /// </summary>
+    private void AssertEnvelopeHasTheLab(JsonElement doc, byte[] jsonFile, bool exactNames)
+    {
         Assert.Equal(1, doc.GetProperty("version").GetInt32());
         Assert.Equal(0, doc.GetProperty("error").GetInt32());
         Assert.Equal("", doc.GetProperty("errorString").GetString());
@@ -133,21 +152,31 @@ public sealed partial class LibreNmsOverSnmpTests(ITestOutputHelper output)
         // Ground truth from virsh, not from hv-monitor.
         var names = GroundTruth.DomainNames(Uri);
         var stats = GroundTruth.DomStats(Uri);
-        var vms = data.GetProperty("VMs");
-        Assert.Equal(names.Order(StringComparer.Ordinal), vms.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
         Assert.Contains(names, n => n.Contains(' '));
         Assert.Contains(names, n => n.Any(c => c > 127));
+        Assert.Contains(names, n => n.Contains('"') && n.Contains('\\'));
+        string Seen(string name) => exactNames ? name : LibreNms.AfterStripslashes(name);
+        var vms = data.GetProperty("VMs");
+        Assert.Equal(names.Select(Seen).Order(StringComparer.Ordinal), vms.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
         foreach (var name in names)
-            Assert.Equal(int.Parse(stats[name]["state.state"], CultureInfo.InvariantCulture), vms.GetProperty(name).GetProperty("status_int").GetInt32());
+            Assert.Equal(int.Parse(stats[name]["state.state"], CultureInfo.InvariantCulture), vms.GetProperty(Seen(name)).GetProperty("status_int").GetInt32());
 
         int checkedValues = LibreNms.AssertEveryPolledFieldIsANumber(data);
         int disks = vms.EnumerateObject().Sum(vm => vm.Value.GetProperty("disks").EnumerateObject().Count());
         int nics = vms.EnumerateObject().Sum(vm => vm.Value.GetProperty("ifs").EnumerateObject().Count());
         Assert.True(disks > 0 && nics > 0, "the lab should have disks and interfaces for the poller to read");
-        output.WriteLine($"{names.Count} VMs, {disks} disks, {nics} interfaces: {checkedValues} polled values present and numeric");
+        output.WriteLine($"{(exactNames ? "exact" : "stripslashes")}: {names.Count} VMs, {disks} disks, {nics} interfaces: {checkedValues} polled values present and numeric");
 
         // And each of them equal to hv-monitor's own raw JSON file.
         using var raw = JsonDocument.Parse(jsonFile);
-        Assert.Equal(JsonSerializer.Serialize(raw.RootElement), JsonSerializer.Serialize(doc));
+        if (exactNames)
+        {
+            Assert.Equal(JsonSerializer.Serialize(raw.RootElement), JsonSerializer.Serialize(doc));
+            return;
+        }
+        var rawData = raw.RootElement.GetProperty("data");
+        Assert.Equal(JsonSerializer.Serialize(rawData.GetProperty("totals")), JsonSerializer.Serialize(data.GetProperty("totals")));
+        foreach (var name in names)
+            Assert.Equal(JsonSerializer.Serialize(rawData.GetProperty("VMs").GetProperty(name)), JsonSerializer.Serialize(vms.GetProperty(Seen(name))));
     }
 }

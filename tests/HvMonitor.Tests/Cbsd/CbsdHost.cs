@@ -23,7 +23,10 @@ public sealed class CbsdHost : IDisposable
     public List<string> Asked { get; } = [];
 
     /// <summary>Replaces (or adds) the recorded answer to <paramref name="argv"/>.</summary>
-    public CbsdHost Answer(string[] argv, string stdout, int exit = 0, string stderr = "")
+    public CbsdHost Answer(string[] argv, string stdout, int exit = 0, string stderr = "") =>
+        Answer(argv, CommandResult.Exited(exit, Encoding.UTF8.GetBytes(stdout), Encoding.UTF8.GetBytes(stderr)));
+
+    public CbsdHost Answer(string[] argv, CommandResult result)
     {
         string line = PosixQuote.Join(argv);
         foreach (var file in Directory.EnumerateFiles(_dir))
@@ -31,7 +34,6 @@ public sealed class CbsdHost : IDisposable
             if (File.ReadLines(file).First() == "$ " + line)
                 File.Delete(file);
         }
-        var result = CommandResult.Exited(exit, Encoding.UTF8.GetBytes(stdout), Encoding.UTF8.GetBytes(stderr));
         File.WriteAllBytes(Path.Combine(_dir, RecordingFile.FileNameFor(line, 1)), RecordingFile.Format(line, result));
         return this;
     }

@@ -172,4 +172,20 @@ public class CbsdListParserTests
     [InlineData("0/0", null, 0UL)]
     public void DiskSizesKeepAllocAsTheSize(string text, ulong? alloc, ulong? real) =>
         Assert.Equal(new DiskSize(alloc, real), SizeNotation.ParseDiskSize(text));
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("\n")]
+    [InlineData("JNAME  DSK_PATH  DSK_SIZE\n")]
+    [InlineData("JNAME  NIC_PARENT  NIC_HWADDR\n")]
+    [InlineData("\x1b[1mJNAME SNAPNAME CREATION REFER\x1b[0m\n")]
+    public void EmptyOrHeaderOnlyListsHaveNoRows(string text)
+    {
+        Assert.Empty(DiskListParser.Parse(text).Rows);
+        Assert.Empty(NicListParser.Parse(text).Rows);
+        Assert.Empty(SnapshotListParser.Parse(text).Rows);
+        Assert.Empty(DiskListParser.Parse(text).Rejected);
+        Assert.Empty(NicListParser.Parse(text).Rejected);
+        Assert.Empty(SnapshotListParser.Parse(text).Rejected);
+    }
 }

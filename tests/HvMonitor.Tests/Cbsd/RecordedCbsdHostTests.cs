@@ -29,7 +29,8 @@ public class RecordedCbsdHostTests
     public void ReplayPrintsTheGoldenJson(string host)
     {
         var (exit, json, stderr) = Replay(host);
-        Assert.True(exit == 0, stderr);
+        // Both samples carry warnings on purpose (an error row, the jid placeholder): usable but incomplete.
+        Assert.True(exit == CollectorProgram.ExitIncomplete, $"exit {exit}: {stderr}");
         var golden = RepoPaths.Sample("cbsd", host, "golden.json");
         if (Environment.GetEnvironmentVariable("HV_MONITOR_REWRITE_GOLDEN") == "1")
             File.WriteAllText(golden, json);

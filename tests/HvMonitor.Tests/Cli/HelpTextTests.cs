@@ -20,6 +20,7 @@ public class HelpTextTests
     [InlineData("qemu:///system")]
     [InlineData("*/5 * * * *")]
     [InlineData("extend hv-monitor")]
+    [InlineData("3 incomplete")]
     public void HelpListsEveryFlagDefaultAndTheCronAndSnmpdLines(string expected) =>
         Assert.Contains(expected, HelpText.Usage);
 

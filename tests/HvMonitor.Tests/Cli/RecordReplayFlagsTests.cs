@@ -39,4 +39,21 @@ public class RecordReplayFlagsTests
             BackendRegistry.Create(BackendKind.Cbsd, new BackendSettings(null, "/proc") { ReplayDirectory = "/nonexistent/recording" }));
         Assert.Contains("/nonexistent/recording", e.Message);
     }
+
+    [Fact]
+    public void RecordingIntoANonEmptyDirectoryIsRefused()
+    {
+        var dir = Directory.CreateTempSubdirectory("hvm-rec-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(dir, "old.txt"), "$ cbsd bls\n");
+            var e = Assert.Throws<BackendException>(() =>
+                BackendRegistry.Create(BackendKind.Cbsd, new BackendSettings(null, "/proc") { RecordDirectory = dir }));
+            Assert.Contains("not empty", e.Message);
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
 }

@@ -94,7 +94,7 @@ public class RecordedHostTests
         Assert.Equal(Raw("block.0.capacity") + Raw("block.1.capacity"), vm.DiskAlloc);
         Assert.EndsWith(".iso", Regex.Match(block, "block.2.path=(.*)").Groups[1].Value);
         Assert.Equal(Raw("block.0.rd.bytes") + Raw("block.1.rd.bytes") + Raw("block.2.rd.bytes"), vm.Rbytes);
-        Assert.Equal(Raw("block.2.rd.times") / 1_000_000, vm.Disks["hdc"].Rtime);
+        Assert.Equal(Raw("block.2.rd.times") / 1_000_000.0, vm.Disks["hdc"].Rtime, 9);
         Assert.Equal(["nic0", "nic1"], vm.Ifs.Keys);
         Assert.Equal(Regex.Match(block, "net.1.name=(.*)").Groups[1].Value, vm.Ifs["nic1"].If);
         Assert.Equal("hvmbr0", vm.Ifs["nic1"].Parent);

@@ -26,7 +26,7 @@ public class HvDataBuilderTests
         Assert.Equal(220UL, vm.DiskOnDisk);
         Assert.Equal(7UL, vm.Rbytes);   // ISO reads included
         Assert.Equal(14UL, vm.Wbytes);
-        Assert.Equal(9UL, vm.Rtime);
+        Assert.Equal(9.0, vm.Rtime);
         Assert.Equal(3UL, vm.Freqs);
         Assert.Equal(["hdc", "vda", "vdb"], vm.Disks.Keys);
     }

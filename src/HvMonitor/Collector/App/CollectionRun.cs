@@ -1,17 +1,28 @@
+using System.Globalization;
 using HvMonitor.Collector.Backends;
 using HvMonitor.Collector.Model;
 
 namespace HvMonitor.Collector.App;
 
-/// <summary>The outcome of one collection: the envelope to print, plus warnings for the operator.</summary>
-public sealed record CollectionResult(Envelope Envelope, IReadOnlyList<string> Warnings);
+/// <summary>
+/// The outcome of one collection: the envelope to print, warnings for the operator, and whether it is
+/// complete (every listed VM with all its figures). An incomplete run still has error 0 and what was
+/// collected; the program exits with <see cref="CollectorProgram.ExitIncomplete"/> so cron mails it.
+/// </summary>
+public sealed record CollectionResult(Envelope Envelope, IReadOnlyList<string> Warnings, bool Complete = true);
 
 /// <summary>
-/// Runs a backend under a deadline and wraps whatever it produced in the LibreNMS envelope.
-/// Never throws for hypervisor trouble: every failure becomes error ≠ 0 with a precise errorString.
+/// Runs a backend under a deadline and wraps whatever it produced in the LibreNMS envelope. Never throws for
+/// hypervisor trouble. LibreNMS throws away the whole sample when error ≠ 0 (and still shows the app as OK),
+/// so error ≠ 0 means "nothing usable": no VM could be collected (hypervisor unreachable, backend missing,
+/// deadline before any VM). Everything short of that is error 0 with the VMs collected and an errorString
+/// naming what is missing.
 /// </summary>
 public static class CollectionRun
 {
+    /// <summary>At most this many missing VMs are named in errorString; it travels in the same UDP datagram as the data.</summary>
+    private const int MissingNamesShown = 10;
+
     public static CollectionResult Run(BackendKind kind, BackendSettings settings, TimeSpan timeout)
     {
         string hv = BackendRegistry.HvName(kind);
@@ -41,24 +52,58 @@ public static class CollectionRun
         if (!finished)
             cancellation.Cancel();
 
-        var data = HvDataBuilder.Build(hv, sink.Vms);
-        var warnings = sink.Warnings;
-        if (!finished)
-        {
-            return Failed(data, warnings, ErrorCodes.BackendFailed,
-                $"collection did not finish within {timeout.TotalSeconds:0.###} s (is the hypervisor responding?); " +
-                $"{data.VMs.Count} VM(s) were collected before the deadline");
-        }
-        return failure switch
-        {
-            null => new CollectionResult(new Envelope { Data = data, ErrorString = WarningSummary(warnings) }, warnings),
-            BackendException be => Failed(data, warnings, be.ErrorCode, be.Message),
-            _ => Failed(data, warnings, ErrorCodes.BackendFailed, $"{hv} backend failed unexpectedly: {failure.GetType().Name}: {failure.Message}"),
-        };
+        // Taken once: a timed-out worker may still add VMs while we build.
+        return Outcome(hv, sink.Vms, sink.Warnings, sink.ListedNames, deadlinePassed: !finished, failure, timeout);
     }
 
-    private static CollectionResult Failed(HvData data, IReadOnlyList<string> warnings, int code, string message) =>
-        new(new Envelope { Error = code, ErrorString = message, Data = data }, warnings);
+    /// <summary>
+    /// The envelope for what a backend produced before it finished, failed (<paramref name="failure"/>) or was
+    /// cut off by the deadline; <paramref name="listed"/> is every VM the hypervisor listed, if it answered. Pure.
+    /// </summary>
+    public static CollectionResult Outcome(string hv, IReadOnlyList<VmFacts> vms, IReadOnlyList<string> warnings,
+        IReadOnlyList<string>? listed, bool deadlinePassed, Exception? failure, TimeSpan timeout)
+    {
+        var data = HvDataBuilder.Build(hv, vms);
+        string? problem = (deadlinePassed, failure) switch
+        {
+            (true, _) => string.Create(CultureInfo.InvariantCulture,
+                $"collection did not finish within {timeout.TotalSeconds:0.###} s (is the hypervisor responding?)"),
+            (false, BackendException be) => be.Message,
+            (false, { } e) => $"{hv} backend failed unexpectedly: {e.GetType().Name}: {e.Message}",
+            _ => null,
+        };
+        if (problem is null)
+            return new CollectionResult(new Envelope { Data = data, ErrorString = WarningSummary(warnings) }, warnings, warnings.Count == 0);
+
+        if (data.VMs.Count == 0)
+        {
+            int code = failure is BackendException { ErrorCode: var c } ? c : ErrorCodes.BackendFailed;
+            var message = listed is { Count: > 0 }
+                ? string.Create(CultureInfo.InvariantCulture, $"{problem}; none of the {listed.Count} VM(s) listed was collected")
+                : problem;
+            return new CollectionResult(new Envelope { Error = code, ErrorString = message, Data = data }, warnings, Complete: false);
+        }
+
+        var incomplete = "incomplete: " + problem + "; " + Missing(listed, data);
+        if (warnings.Count > 0)
+            incomplete += "; also " + WarningSummary(warnings);
+        return new CollectionResult(new Envelope { ErrorString = incomplete, Data = data }, [.. warnings, incomplete], Complete: false);
+    }
+
+    /// <summary>"3 of 5 VMs collected; missing: 'a', 'b'" (names quoted as they are; the encoder makes them safe).</summary>
+    private static string Missing(IReadOnlyList<string>? listed, HvData data)
+    {
+        if (listed is null)
+            return string.Create(CultureInfo.InvariantCulture, $"{data.VMs.Count} VM(s) collected; the hypervisor's list of VMs was never received");
+        var missing = listed.Where(n => !data.VMs.ContainsKey(n)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        var text = string.Create(CultureInfo.InvariantCulture, $"{data.VMs.Count} of {listed.Count} VM(s) collected");
+        if (missing.Count == 0)
+            return text;
+        text += "; missing: " + string.Join(", ", missing.Take(MissingNamesShown).Select(n => "'" + n + "'"));
+        if (missing.Count > MissingNamesShown)
+            text += string.Create(CultureInfo.InvariantCulture, $" and {missing.Count - MissingNamesShown} more");
+        return text;
+    }
 
     /// <summary>
     /// With error 0 LibreNMS keeps the data and ignores errorString, so per-VM problems go there

@@ -34,7 +34,7 @@ public static class OutputSize
             $"over SNMP/UDP, LibreNMS's default, at most {UdpLimitBytes} bytes get through (a reply must fit one UDP datagram; measured with net-snmp 5.9), so LibreNMS's poll will time out");
         string message;
         if (!compressed)
-            message = $"{size}; {udp}: use the compressed form (-c, or serve the .snmp file that -w writes), 4 to 11 times smaller";
+            message = $"{size}; {udp}: use the compressed form (-c, or serve the .snmp file that -w writes), 2.5 to 11 times smaller";
         else if (bytes - 1 <= ExtendBufferBytes)
             message = string.Create(CultureInfo.InvariantCulture,
                 $"{size}; {udp}: poll this device over TCP (LibreNMS: device settings, SNMP transport 'tcp'; snmpd.conf: 'agentaddress udp:161,tcp:161'), which carries up to {ExtendBufferBytes} bytes");

@@ -28,12 +28,22 @@ public sealed class CollectionSink
 {
     private readonly ConcurrentQueue<VmFacts> _vms = new();
     private readonly ConcurrentQueue<string> _warnings = new();
+    private volatile IReadOnlyList<string>? _listed;
+
+    /// <summary>
+    /// Every VM the hypervisor listed, told before the per-VM work starts, so that a run cut off by the
+    /// deadline can name the VMs it did not get to.
+    /// </summary>
+    public void Listed(IReadOnlyList<string> names) => _listed = names;
 
     public void Add(VmFacts vm) => _vms.Enqueue(vm);
     public void Warn(string message) => _warnings.Enqueue(message);
 
     public IReadOnlyList<VmFacts> Vms => _vms.ToArray();
     public IReadOnlyList<string> Warnings => _warnings.ToArray();
+
+    /// <summary>The VMs the hypervisor listed; null until it answered.</summary>
+    public IReadOnlyList<string>? ListedNames => _listed;
 }
 
 /// <summary>A failure of the whole backend, mapped to the envelope's error code and message.</summary>
@@ -106,6 +116,19 @@ public static class BackendRegistry
                 throw new BackendException(ErrorCodes.BackendFailed, $"cannot replay '{replay}': {e.Message}", e);
             }
         }
-        return settings.RecordDirectory is { } record ? new Shared.Commands.RecordingCommandRunner(host(), record) : host();
+        if (settings.RecordDirectory is not { } record)
+            return host();
+        // An old recording's files would mix with this run's answers: start from an empty directory.
+        try
+        {
+            Directory.CreateDirectory(record);
+            if (Directory.EnumerateFileSystemEntries(record).Any())
+                throw new BackendException(ErrorCodes.Usage, $"--record {record}: the directory is not empty; give a new or empty one");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new BackendException(ErrorCodes.BackendFailed, $"cannot record into '{record}': {e.Message}", e);
+        }
+        return new Shared.Commands.RecordingCommandRunner(host(), record);
     }
 }

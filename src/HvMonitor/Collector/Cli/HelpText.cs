@@ -20,7 +20,8 @@ public static class HelpText
               --uri URI            libvirt URI (default: $LIBVIRT_DEFAULT_URI, else qemu:///system;
                                    test:///default is libvirt's built-in test host)
               --pretty             indent the JSON
-              --timeout SECONDS    give up collecting after this long and report what is known (default: {CliOptions.DefaultTimeout.TotalSeconds})
+              --timeout SECONDS    stop collecting after this long and report the VMs collected (default: {CliOptions.DefaultTimeout.TotalSeconds});
+                                   one external command (CBSD) is killed after half of it
               --cache-ttl SECONDS  serve mode, for snmpd to run directly: print BASE (BASE.snmp with -c) if it is
                                    younger than SECONDS, else collect, write both files and print; concurrent runs
                                    share one collection; nothing is ever written to stderr (default: off)
@@ -35,7 +36,10 @@ public static class HelpText
           -v, --version            print the version
           -h, --help               print this help
 
-        Short flags bundle: -cw is -c -w. Exit status: 0 ok; 1 the output carries an error; 2 bad usage.
+        Short flags bundle: -cw is -c -w.
+        Exit status: 0 every VM collected; 1 nothing usable (the output's error is not 0) or -w could not write its
+        files; 2 bad usage; 3 incomplete: the output has error 0 and the VMs that were collected, but some VMs or
+        some of their figures are missing (errorString and stderr name them).
 
         Cron (every 5 minutes, as root), writing the cache snmpd serves:
           */5 * * * * /usr/local/bin/hv-monitor -w -q

@@ -21,6 +21,10 @@ public static class HvDataBuilder
         data.Totals.Pmem = Math.Round(data.Totals.Pmem, 1);
         data.Totals.Usertime = Math.Round(data.Totals.Usertime, 2);
         data.Totals.Systime = Math.Round(data.Totals.Systime, 2);
+        // Disk times are ns ÷ 10⁶: six decimals at most.
+        data.Totals.Rtime = Math.Round(data.Totals.Rtime, 6);
+        data.Totals.Wtime = Math.Round(data.Totals.Wtime, 6);
+        data.Totals.Ftime = Math.Round(data.Totals.Ftime, 6);
         return data;
     }
 
@@ -63,9 +67,9 @@ public static class HvDataBuilder
             AddBlock(vm, disk.Stats);
             if (disk.IsIsoImage)
                 continue;
-            vm.DiskAlloc += disk.Stats.Alloc;
-            vm.DiskInUse += disk.Stats.InUse;
-            vm.DiskOnDisk += disk.Stats.OnDisk;
+            vm.DiskAlloc = Add(vm.DiskAlloc, disk.Stats.Alloc);
+            vm.DiskInUse = Add(vm.DiskInUse, disk.Stats.InUse);
+            vm.DiskOnDisk = Add(vm.DiskOnDisk, disk.Stats.OnDisk);
         }
 
         for (int i = 0; i < facts.Interfaces.Count; i++)
@@ -79,28 +83,28 @@ public static class HvDataBuilder
 
     private static void AddToTotals(Totals t, VmEntry vm)
     {
-        t.MemAlloc += vm.MemAlloc;
-        t.Cpus += vm.Cpus;
-        t.Pcpu += vm.Pcpu;
-        t.Pmem += vm.Pmem;
-        t.Etimes += vm.Etimes;
-        t.Vsz += vm.Vsz;
-        t.Rss += vm.Rss;
-        t.Majflt += vm.Majflt;
-        t.Minflt += vm.Minflt;
-        t.Usertime += vm.Usertime;
-        t.Systime += vm.Systime;
-        t.Nvcsw += vm.Nvcsw;
-        t.Nivcsw += vm.Nivcsw;
-        t.Cow += vm.Cow;
-        t.Nswap += vm.Nswap;
-        t.Inblk += vm.Inblk;
-        t.Oublk += vm.Oublk;
-        t.Snaps += vm.Snaps;
-        t.SnapsSize += vm.SnapsSize;
-        t.DiskAlloc += vm.DiskAlloc;
-        t.DiskInUse += vm.DiskInUse;
-        t.DiskOnDisk += vm.DiskOnDisk;
+        t.MemAlloc = Add(t.MemAlloc, vm.MemAlloc);
+        t.Cpus = Add(t.Cpus, vm.Cpus);
+        t.Pcpu = Add(t.Pcpu, vm.Pcpu);
+        t.Pmem = Add(t.Pmem, vm.Pmem);
+        t.Etimes = Add(t.Etimes, vm.Etimes);
+        t.Vsz = Add(t.Vsz, vm.Vsz);
+        t.Rss = Add(t.Rss, vm.Rss);
+        t.Majflt = Add(t.Majflt, vm.Majflt);
+        t.Minflt = Add(t.Minflt, vm.Minflt);
+        t.Usertime = Add(t.Usertime, vm.Usertime);
+        t.Systime = Add(t.Systime, vm.Systime);
+        t.Nvcsw = Add(t.Nvcsw, vm.Nvcsw);
+        t.Nivcsw = Add(t.Nivcsw, vm.Nivcsw);
+        t.Cow = Add(t.Cow, vm.Cow);
+        t.Nswap = Add(t.Nswap, vm.Nswap);
+        t.Inblk = Add(t.Inblk, vm.Inblk);
+        t.Oublk = Add(t.Oublk, vm.Oublk);
+        t.Snaps = Add(t.Snaps, vm.Snaps);
+        t.SnapsSize = Add(t.SnapsSize, vm.SnapsSize);
+        t.DiskAlloc = Add(t.DiskAlloc, vm.DiskAlloc);
+        t.DiskInUse = Add(t.DiskInUse, vm.DiskInUse);
+        t.DiskOnDisk = Add(t.DiskOnDisk, vm.DiskOnDisk);
         AddBlock(t, vm);
         AddNet(t, vm);
 
@@ -119,28 +123,36 @@ public static class HvDataBuilder
         }
     }
 
+    /// <summary>
+    /// Saturating sums: a wrapped ulong total would fall to a small number, which LibreNMS's DERIVE reads
+    /// as a counter reset; a total stuck at the maximum is clamped to 2^63-1 on output anyway.
+    /// </summary>
+    private static ulong Add(ulong a, ulong b) => a > ulong.MaxValue - b ? ulong.MaxValue : a + b;
+
+    private static double Add(double a, double b) => a + b;
+
     private static void AddBlock(IBlockCounters sum, IBlockCounters add)
     {
-        sum.Rbytes += add.Rbytes;
-        sum.Rreqs += add.Rreqs;
-        sum.Rtime += add.Rtime;
-        sum.Wbytes += add.Wbytes;
-        sum.Wreqs += add.Wreqs;
-        sum.Wtime += add.Wtime;
-        sum.Freqs += add.Freqs;
-        sum.Ftime += add.Ftime;
+        sum.Rbytes = Add(sum.Rbytes, add.Rbytes);
+        sum.Rreqs = Add(sum.Rreqs, add.Rreqs);
+        sum.Rtime = Add(sum.Rtime, add.Rtime);
+        sum.Wbytes = Add(sum.Wbytes, add.Wbytes);
+        sum.Wreqs = Add(sum.Wreqs, add.Wreqs);
+        sum.Wtime = Add(sum.Wtime, add.Wtime);
+        sum.Freqs = Add(sum.Freqs, add.Freqs);
+        sum.Ftime = Add(sum.Ftime, add.Ftime);
     }
 
     private static void AddNet(INetCounters sum, INetCounters add)
     {
-        sum.Ipkts += add.Ipkts;
-        sum.Ierrs += add.Ierrs;
-        sum.Ibytes += add.Ibytes;
-        sum.Idrop += add.Idrop;
-        sum.Opkts += add.Opkts;
-        sum.Oerrs += add.Oerrs;
-        sum.Obytes += add.Obytes;
-        sum.Odrop += add.Odrop;
-        sum.Coll += add.Coll;
+        sum.Ipkts = Add(sum.Ipkts, add.Ipkts);
+        sum.Ierrs = Add(sum.Ierrs, add.Ierrs);
+        sum.Ibytes = Add(sum.Ibytes, add.Ibytes);
+        sum.Idrop = Add(sum.Idrop, add.Idrop);
+        sum.Opkts = Add(sum.Opkts, add.Opkts);
+        sum.Oerrs = Add(sum.Oerrs, add.Oerrs);
+        sum.Obytes = Add(sum.Obytes, add.Obytes);
+        sum.Odrop = Add(sum.Odrop, add.Odrop);
+        sum.Coll = Add(sum.Coll, add.Coll);
     }
 }

@@ -3,8 +3,10 @@ using System.Text.Json.Serialization;
 namespace HvMonitor.Collector.Model;
 
 /// <summary>
-/// LibreNMS's JSON application envelope. All four keys are required by LibreNMS's json_app_get;
-/// a non-zero <see cref="Error"/> makes LibreNMS mark the application as failed.
+/// LibreNMS's JSON application envelope. All four keys are required by LibreNMS's json_app_get.
+/// A non-zero <see cref="Error"/> makes LibreNMS throw the whole sample away (and still show the app as OK),
+/// so it is used only when nothing usable was collected; per-VM problems go into <see cref="ErrorString"/>
+/// with error 0 (<see cref="App.CollectionRun"/>).
 /// </summary>
 public sealed class Envelope
 {
@@ -16,7 +18,7 @@ public sealed class Envelope
     [JsonPropertyName("data")] public HvData Data { get; init; } = new();
 }
 
-/// <summary>Envelope error codes, as the Perl HV::Monitor used them.</summary>
+/// <summary>Envelope error codes, as the Perl HV::Monitor used them; only ever set when no VM could be reported.</summary>
 public static class ErrorCodes
 {
     public const int None = 0;
@@ -36,17 +38,21 @@ public sealed class HvData
     [JsonPropertyName("totals")] public Totals Totals { get; init; } = new();
 }
 
-/// <summary>Counters shared by a VM, its disks' sums and the totals: block I/O.</summary>
+/// <summary>
+/// Counters shared by a VM, its disks' sums and the totals: block I/O. The times are milliseconds with a
+/// fraction (libvirt's nanoseconds ÷ 10⁶, as the Perl tool emits them): LibreNMS stores them as DDERIVE,
+/// which takes decimals. Everything else is a whole number (DERIVE or GAUGE).
+/// </summary>
 public interface IBlockCounters
 {
     ulong Rbytes { get; set; }
     ulong Rreqs { get; set; }
-    ulong Rtime { get; set; }
+    double Rtime { get; set; }
     ulong Wbytes { get; set; }
     ulong Wreqs { get; set; }
-    ulong Wtime { get; set; }
+    double Wtime { get; set; }
     ulong Freqs { get; set; }
-    ulong Ftime { get; set; }
+    double Ftime { get; set; }
 }
 
 /// <summary>Counters shared by a VM, its interfaces' sums and the totals: network I/O.</summary>
@@ -71,12 +77,12 @@ public sealed class DiskEntry : IBlockCounters
     [JsonPropertyName("on_disk")] public ulong OnDisk { get; set; }
     [JsonPropertyName("rbytes")] public ulong Rbytes { get; set; }
     [JsonPropertyName("rreqs")] public ulong Rreqs { get; set; }
-    [JsonPropertyName("rtime")] public ulong Rtime { get; set; }
+    [JsonPropertyName("rtime")] public double Rtime { get; set; }
     [JsonPropertyName("wbytes")] public ulong Wbytes { get; set; }
     [JsonPropertyName("wreqs")] public ulong Wreqs { get; set; }
-    [JsonPropertyName("wtime")] public ulong Wtime { get; set; }
+    [JsonPropertyName("wtime")] public double Wtime { get; set; }
     [JsonPropertyName("freqs")] public ulong Freqs { get; set; }
-    [JsonPropertyName("ftime")] public ulong Ftime { get; set; }
+    [JsonPropertyName("ftime")] public double Ftime { get; set; }
 }
 
 /// <summary>One interface (data.VMs.NAME.ifs.nicN).</summary>
@@ -128,12 +134,12 @@ public abstract class SummedStats : IBlockCounters, INetCounters
     [JsonPropertyName("disk_on_disk")] public ulong DiskOnDisk { get; set; }
     [JsonPropertyName("rbytes")] public ulong Rbytes { get; set; }
     [JsonPropertyName("rreqs")] public ulong Rreqs { get; set; }
-    [JsonPropertyName("rtime")] public ulong Rtime { get; set; }
+    [JsonPropertyName("rtime")] public double Rtime { get; set; }
     [JsonPropertyName("wbytes")] public ulong Wbytes { get; set; }
     [JsonPropertyName("wreqs")] public ulong Wreqs { get; set; }
-    [JsonPropertyName("wtime")] public ulong Wtime { get; set; }
+    [JsonPropertyName("wtime")] public double Wtime { get; set; }
     [JsonPropertyName("freqs")] public ulong Freqs { get; set; }
-    [JsonPropertyName("ftime")] public ulong Ftime { get; set; }
+    [JsonPropertyName("ftime")] public double Ftime { get; set; }
     [JsonPropertyName("ipkts")] public ulong Ipkts { get; set; }
     [JsonPropertyName("ierrs")] public ulong Ierrs { get; set; }
     [JsonPropertyName("ibytes")] public ulong Ibytes { get; set; }

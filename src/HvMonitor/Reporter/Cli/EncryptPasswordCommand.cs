@@ -71,7 +71,11 @@ public static class EncryptPasswordCommand
         stderr.Write("Password: ");
         stderr.Flush();
         if (Console.IsInputRedirected)
-            return Console.In.ReadLine();
+        {
+            var line = Console.In.ReadLine();
+            stderr.WriteLine();
+            return line;
+        }
         var text = new StringBuilder();
         while (true)
         {

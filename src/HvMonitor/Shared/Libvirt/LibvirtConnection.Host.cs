@@ -73,7 +73,7 @@ public sealed unsafe partial class LibvirtConnection
         var xml = virConnectGetCapabilities(_conn);
         if (xml == IntPtr.Zero)
             throw new LibvirtException($"reading the capabilities of '{Uri}' failed: {LastError()}");
-        return TakeString(xml);
+        return TakeString(xml, out _);
     }
 
     /// <summary>virConnectGetHostname.</summary>
@@ -82,7 +82,7 @@ public sealed unsafe partial class LibvirtConnection
         var name = virConnectGetHostname(_conn);
         if (name == IntPtr.Zero)
             throw new LibvirtException($"reading the host name of '{Uri}' failed: {LastError()}");
-        return TakeString(name);
+        return TakeString(name, out _);
     }
 
     /// <summary>virConnectGetType, e.g. "QEMU".</summary>
@@ -172,7 +172,7 @@ public sealed unsafe partial class LibvirtConnection
             throw new LibvirtException($"listing the defined domains at '{Uri}' failed: {LastError()}");
         var names = new string[n];
         for (int i = 0; i < n; i++)
-            names[i] = TakeString(pointers[i]);
+            names[i] = TakeString(pointers[i], out _);
         return names;
     }
 }

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using HvMonitor.Shared.Libvirt.Native;
+using HvMonitor.Shared.Text;
 using static HvMonitor.Shared.Libvirt.Native.LibvirtNative;
 
 namespace HvMonitor.Shared.Libvirt;
@@ -8,7 +9,14 @@ namespace HvMonitor.Shared.Libvirt;
 public readonly record struct DomainHandle(IntPtr Pointer);
 
 /// <summary>One domain of a stats list: its handle for further calls, and its stats.</summary>
-public sealed record DomainRecord(DomainHandle Domain, DomainStats Stats);
+public sealed record DomainRecord(DomainHandle Domain, DomainStats Stats)
+{
+    /// <summary>
+    /// The name or a text stat (a disk name or path) was not valid UTF-8 and had invalid bytes replaced by
+    /// U+FFFD (<see cref="Text.Utf8Text"/>): the caller should warn, naming the domain.
+    /// </summary>
+    public bool TextReplaced { get; init; }
+}
 
 /// <summary>The result of virConnectGetAllDomainStats: records plus the native list that owns them.</summary>
 public sealed unsafe class DomainStatsList : IDisposable
@@ -22,16 +30,22 @@ public sealed unsafe class DomainStatsList : IDisposable
         for (int i = 0; i < count; i++)
         {
             var record = records[i];
-            var name = Marshal.PtrToStringUTF8(virDomainGetName(record->Domain)) ?? "";
-            items[i] = new DomainRecord(new DomainHandle(record->Domain), new DomainStats(name, ReadParams(record->Params, record->NParams)));
+            // Names and text stats as valid UTF-8: one invalid byte would make LibreNMS reject the whole poll.
+            var name = Utf8Text.FromNative(virDomainGetName(record->Domain), out bool nameReplaced) ?? "";
+            var stats = ReadParams(record->Params, record->NParams, out bool statsReplaced);
+            items[i] = new DomainRecord(new DomainHandle(record->Domain), new DomainStats(name, stats))
+            {
+                TextReplaced = nameReplaced || statsReplaced,
+            };
         }
         Items = items;
     }
 
     public DomainRecord[] Items { get; }
 
-    private static Dictionary<string, StatValue> ReadParams(TypedParameter* p, int n)
+    private static Dictionary<string, StatValue> ReadParams(TypedParameter* p, int n, out bool replaced)
     {
+        replaced = false;
         var values = new Dictionary<string, StatValue>(n, StringComparer.Ordinal);
         for (int i = 0; i < n; i++, p++)
         {
@@ -43,13 +57,20 @@ public sealed unsafe class DomainStatsList : IDisposable
                 ParamULLong => new StatValue(p->UL, null),
                 ParamDouble => StatValue.OfReal(p->D),
                 ParamBoolean => new StatValue(p->I != 0 ? 1UL : 0UL, null),
-                ParamString => StatValue.OfText(Marshal.PtrToStringUTF8(p->S) ?? ""),
+                ParamString => StatValue.OfText(TextOf(p->S, ref replaced)),
                 _ => null,
             };
             if (value is { } v)
                 values[StatKeys.Intern(p->Field)] = v;
         }
         return values;
+    }
+
+    private static string TextOf(IntPtr s, ref bool replaced)
+    {
+        var text = Utf8Text.FromNative(s, out bool r) ?? "";
+        replaced |= r;
+        return text;
     }
 
     public void Dispose()
@@ -116,12 +137,15 @@ public sealed unsafe partial class LibvirtConnection : IDisposable
         return new DomainStatsList(records, n);
     }
 
-    public string GetXmlDescription(DomainHandle domain, string domainName)
+    public string GetXmlDescription(DomainHandle domain, string domainName) => GetXmlDescription(domain, domainName, out _);
+
+    /// <summary>The domain's XML; <paramref name="replaced"/> tells that invalid UTF-8 in it was replaced by U+FFFD.</summary>
+    public string GetXmlDescription(DomainHandle domain, string domainName, out bool replaced)
     {
         var xml = virDomainGetXMLDesc(domain.Pointer, 0);
         if (xml == IntPtr.Zero)
             throw new LibvirtException($"reading the XML of domain '{domainName}' failed: {LastError()}");
-        return TakeString(xml);
+        return TakeString(xml, out replaced);
     }
 
     public int SnapshotCount(DomainHandle domain, string domainName)
@@ -141,7 +165,7 @@ public sealed unsafe partial class LibvirtConnection : IDisposable
         try
         {
             var bridge = virNetworkGetBridgeName(net);
-            return bridge == IntPtr.Zero ? null : TakeString(bridge);
+            return bridge == IntPtr.Zero ? null : TakeString(bridge, out _);
         }
         finally
         {
@@ -149,12 +173,12 @@ public sealed unsafe partial class LibvirtConnection : IDisposable
         }
     }
 
-    /// <summary>Copies a string libvirt allocated for us, then frees it.</summary>
-    private static string TakeString(IntPtr s)
+    /// <summary>Copies a string libvirt allocated for us as valid UTF-8 (<see cref="Utf8Text"/>), then frees it.</summary>
+    private static string TakeString(IntPtr s, out bool replaced)
     {
         try
         {
-            return Marshal.PtrToStringUTF8(s) ?? "";
+            return Utf8Text.FromNative(s, out replaced) ?? "";
         }
         finally
         {

@@ -43,6 +43,7 @@ public sealed class CbsdBackend(ICommandRunner runner, TimeSpan commandTimeout) 
         var (vms, rejected) = BlsParser.Parse(Text(blsRequest, bls, sink));
         foreach (var line in rejected)
             sink.Warn($"cbsd bls printed a line that is not a VM: '{line}'; VMs listed after it may be missing");
+        sink.Listed(vms.Select(v => v.Name).Distinct(StringComparer.Ordinal).ToArray());
         if (vms.Count == 0)
             return;
 

@@ -39,6 +39,9 @@ public static class LibvirtFactsBuilder
         };
     }
 
+    /// <summary>Nanoseconds to milliseconds with the fraction kept (exact for any count below 2^53 ns, 104 days).</summary>
+    internal static double NsToMs(ulong ns) => (double)(decimal.Divide(ns, 1_000_000m));
+
     /// <summary><c>listen:port</c> for VNC/SPICE; the socket path for a UNIX-socket listener; "" when not listening.</summary>
     internal static string ConsoleAddress(GraphicsConfig g)
     {
@@ -65,12 +68,12 @@ public static class LibvirtFactsBuilder
                 OnDisk = stats.UInt64OrZero(k.Physical),
                 Rbytes = stats.UInt64OrZero(k.RdBytes),
                 Rreqs = stats.UInt64OrZero(k.RdReqs),
-                Rtime = stats.UInt64OrZero(k.RdTimes) / 1_000_000,
+                Rtime = NsToMs(stats.UInt64OrZero(k.RdTimes)),
                 Wbytes = stats.UInt64OrZero(k.WrBytes),
                 Wreqs = stats.UInt64OrZero(k.WrReqs),
-                Wtime = stats.UInt64OrZero(k.WrTimes) / 1_000_000,
+                Wtime = NsToMs(stats.UInt64OrZero(k.WrTimes)),
                 Freqs = stats.UInt64OrZero(k.FlReqs),
-                Ftime = stats.UInt64OrZero(k.FlTimes) / 1_000_000,
+                Ftime = NsToMs(stats.UInt64OrZero(k.FlTimes)),
             };
             var path = stats.Text(k.Path) ?? config?.Disks.FirstOrDefault(d => d.Target == target)?.SourcePath;
             disks.Add(new DiskFacts(target, path, entry));
