@@ -48,7 +48,10 @@ public sealed partial class DaemonMemoryTests(ITestOutputHelper output) : IAsync
     public void MemoryStaysFlatOver1000Cycles()
     {
         _box!.RemoteSection("alpha", _box.Host("alpha", ("aaaaaaaa-0000-4000-8000-000000000001", true), ("bbbbbbbb-0000-4000-8000-000000000002", true)));
-        using var daemon = _box.StartWithTiming("interval=0.01,jobpoll=0,throttle=1", "-i", "60");
+        // A fixed 2 MiB young generation: the runtime otherwise sizes it from the machine's load and cache,
+        // which moved RSS by several MiB between runs and hid what this test looks for (growth per cycle).
+        using var daemon = _box.StartWithEnvironment("interval=0.01,jobpoll=0,throttle=1",
+            new Dictionary<string, string> { ["DOTNET_GCgen0size"] = "0x200000" }, "-i", "60");
         long Wait(int cycles)
         {
             var until = DateTime.UtcNow + TimeSpan.FromMinutes(5);

@@ -102,9 +102,12 @@ public sealed class ReporterSandbox : IDisposable
     public RunningReporter StartWithTiming(string timing, params string[] args) => new(Process.Start(StartInfo(timing, args))!);
 
     /// <summary>Starts the daemon with extra environment variables (e.g. NOTIFY_SOCKET).</summary>
-    public RunningReporter StartWithEnvironment(IDictionary<string, string> extra, params string[] args)
+    public RunningReporter StartWithEnvironment(IDictionary<string, string> extra, params string[] args) =>
+        StartWithEnvironment(ShortTiming, extra, args);
+
+    public RunningReporter StartWithEnvironment(string timing, IDictionary<string, string> extra, params string[] args)
     {
-        var psi = StartInfo(ShortTiming, args);
+        var psi = StartInfo(timing, args);
         foreach (var (k, v) in extra)
             psi.Environment[k] = v;
         return new(Process.Start(psi)!);
