@@ -50,9 +50,6 @@ public sealed partial class Destination
             .OrderBy(d => d.Sections[0], StringComparer.Ordinal)
             .ToList();
 
-    /// <summary>The jobs of check-ins not yet known to be finished.</summary>
-    public IReadOnlyList<string> PendingJobIds => _pending.Select(p => p.JobId).ToList();
-
     /// <summary>True when exactly this report is already in a job that has not finished: not sent again meanwhile.</summary>
     private bool InFlight(string section, string hash) => _pending.Any(p => p.Hashes.TryGetValue(section, out var h) && h == hash);
 
