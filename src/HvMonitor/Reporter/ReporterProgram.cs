@@ -60,6 +60,7 @@ public static class ReporterProgram
         {
             // Exception messages in hv-monitor never carry a secret (Secret prints a mask); no stack trace either.
             log.Error($"Fatal error: {e.GetType().Name}: {e.Message}");
+            Daemon.SystemdNotify.Status($"hv-monitor report failed: {e.Message}");
             return ExitFailure;
         }
     }
@@ -86,6 +87,9 @@ public static class ReporterProgram
             log.Error(JsonWithoutStatusMessage);
             return ExitBadCombination;
         }
+        // virt-who.md §6: status mode without -d writes nothing to stderr (its log goes to the log file).
+        if (global.Status && !global.Debug)
+            log.Minimum = LogLevel.Error + 1;
 
         ApplySystemEnvironment(general, log);
         ReporterConfiguration configuration;
@@ -96,6 +100,7 @@ public static class ReporterProgram
         catch (ConfigurationException e)
         {
             log.Error(e.Message);
+            Daemon.SystemdNotify.Status(e.Message); // systemd shows why the unit failed, as virt-who's does
             return ExitFailure;
         }
         foreach (var section in configuration.Sections)

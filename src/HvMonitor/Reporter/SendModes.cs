@@ -13,9 +13,6 @@ public enum ReportMode { OneShot, Daemon, Status }
 /// </summary>
 public static class SendModes
 {
-    public static int Run(ReporterConfiguration configuration, ReportMode mode, TextWriter stdout, IReporterLog log)
-    {
-        log.Error($"hv-monitor report: {mode} mode is not implemented in this build (only -p); see issue 10");
-        return ReporterProgram.ExitFailure;
-    }
+    public static int Run(ReporterConfiguration configuration, ReportMode mode, TextWriter stdout, IReporterLog log) =>
+        Daemon.SendModeRunner.Run(configuration, mode, stdout, log);
 }

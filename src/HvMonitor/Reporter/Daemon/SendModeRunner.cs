@@ -1,0 +1,53 @@
+using HvMonitor.Reporter.Config;
+using HvMonitor.Reporter.Logging;
+using HvMonitor.Reporter.Status;
+using HvMonitor.Shared.Libvirt;
+
+namespace HvMonitor.Reporter.Daemon;
+
+/// <summary>
+/// The modes that contact Candlepin, after the command line and configuration were checked (part 1's
+/// ReporterProgram calls this through its SendModes seam): -s/-s -j (status), -o (one-shot), else the
+/// daemon. Adds the log file (log_dir/log_file) to the given stderr log; status without -d logs only to the file.
+/// </summary>
+public static class SendModeRunner
+{
+    public static int Run(ReporterConfiguration configuration, ReportMode mode, TextWriter stdout, IReporterLog stderrLog)
+    {
+        var global = configuration.Global;
+        var minimum = global.Debug ? LogLevel.Debug : LogLevel.Info;
+        using var file = new WatchedFileLog(Path.Combine(global.LogDir, global.LogFile), minimum, stderrLog);
+        IReporterLog log = mode == ReportMode.Status && !global.Debug ? file : new TeeLog(stderrLog, file);
+        var options = new ReporterRunOptions(TimeSpan.FromSeconds(global.Interval), global.ReporterId, configuration.Paths, ReporterTiming.FromEnvironment());
+        var sections = Sections(configuration);
+        if (mode == ReportMode.Status)
+            return StatusRun.Run(sections, global.Json, options, stdout, log);
+        if (mode == ReportMode.OneShot)
+            return OneShotRun.RunAsync(sections, options, log, CancellationToken.None).GetAwaiter().GetResult();
+        return DaemonRun.Run(sections, options, log, () => Reload(configuration, log), LibvirtEventWatcher.Factory(log, options.Timing));
+    }
+
+    public static IReadOnlyList<ReportSection> Sections(ReporterConfiguration configuration) =>
+        configuration.Sections.Select(s => new ReportSection(s.Source, s.Destination, Events(s.Settings))).ToList();
+
+    /// <summary>libvirt sections get lifecycle events over their own connection, with the section's credentials.</summary>
+    private static LibvirtEventSource? Events(SectionSettings settings) =>
+        settings.Type == SectionValidator.LibvirtType
+            ? new LibvirtEventSource(settings.Uri ?? LibvirtConnection.DefaultUri, settings.Username, settings.Password)
+            : null;
+
+    /// <summary>Decision 6: SIGHUP re-reads the configuration files; [global] and the command line stay as started.</summary>
+    private static IReadOnlyList<ReportSection>? Reload(ReporterConfiguration started, IReporterLog log)
+    {
+        try
+        {
+            var reread = new ConfigurationLoader(started.Paths, log).Load(_ => started.Global);
+            return Sections(reread);
+        }
+        catch (ConfigurationException e)
+        {
+            log.Error($"{e.Message}; keeping the configuration in use");
+            return null;
+        }
+    }
+}
