@@ -13,44 +13,25 @@ namespace HvMonitor.IntegrationTests.Reporter;
 /// cycle 200, 91 MB at 700, then 92–93 MB up to cycle 3000), so the 1000 judged cycles follow 800 of
 /// warm-up. The figures are in docs/performance.md.
 /// </summary>
-public sealed partial class DaemonMemoryTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed partial class DaemonMemoryTests(ITestOutputHelper output) : StandInCandlepinTest
 {
     private const int Cycles = 1800;
     private const int WarmUp = 800;
-    private readonly TestPki _pki = new();
-    private StandInCandlepin? _server;
-    private ReporterSandbox? _box;
-
-    public Task InitializeAsync()
-    {
-        _server = new StandInCandlepin(_pki);
-        _server.Start();
-        _box = new ReporterSandbox(_server, _pki);
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _server!.DisposeAsync();
-        _box!.Dispose();
-        _pki.Dispose();
-    }
-
     [GeneratedRegex(@"^VmRSS:\s+(\d+) kB", RegexOptions.Multiline)]
     private static partial Regex VmRss();
 
     private static long RssKiB(int pid) =>
         long.Parse(VmRss().Match(File.ReadAllText($"/proc/{pid}/status")).Groups[1].Value, CultureInfo.InvariantCulture);
 
-    private int Heartbeats() => _server!.Requests.Count(r => r.PathAfterPrefix.EndsWith("/heartbeat", StringComparison.Ordinal) && r.Status == 200);
+    private int Heartbeats() => Server.Requests.Count(r => r.PathAfterPrefix.EndsWith("/heartbeat", StringComparison.Ordinal) && r.Status == 200);
 
     [Fact]
     public void MemoryStaysFlatOver1000Cycles()
     {
-        _box!.RemoteSection("alpha", _box.Host("alpha", ("aaaaaaaa-0000-4000-8000-000000000001", true), ("bbbbbbbb-0000-4000-8000-000000000002", true)));
+        Box.RemoteSection("alpha", Box.Host("alpha", ("aaaaaaaa-0000-4000-8000-000000000001", true), ("bbbbbbbb-0000-4000-8000-000000000002", true)));
         // A fixed 2 MiB young generation: the runtime otherwise sizes it from the machine's load and cache,
         // which moved RSS by several MiB between runs and hid what this test looks for (growth per cycle).
-        using var daemon = _box.StartWithEnvironment("interval=0.01,jobpoll=0,throttle=1",
+        using var daemon = Box.StartWithEnvironment("interval=0.01,jobpoll=0,throttle=1",
             new Dictionary<string, string> { ["DOTNET_GCgen0size"] = "0x200000" }, "-i", "60");
         long Wait(int cycles)
         {
@@ -75,7 +56,7 @@ public sealed partial class DaemonMemoryTests(ITestOutputHelper output) : IAsync
         Assert.Equal(0, daemon.Stop());
         output.WriteLine($"VmRSS after {WarmUp} cycles: {afterWarmUp} KiB; after {Cycles} cycles: {atEnd} KiB; growth {atEnd - afterWarmUp} KiB; {Cycles} cycles in {elapsed.TotalSeconds:0} s");
         Console.WriteLine($"hv-monitor report memory: VmRSS {afterWarmUp} KiB after {WarmUp} cycles, {atEnd} KiB after {Cycles} cycles, {elapsed.TotalSeconds:0} s");
-        Assert.Equal(1, _server!.Requests.Count(r => r.Method == "POST")); // an unchanged report is sent once
+        Assert.Equal(1, Server.Requests.Count(r => r.Method == "POST")); // an unchanged report is sent once
         Assert.True(atEnd - afterWarmUp < 4 * 1024, $"VmRSS grew by {atEnd - afterWarmUp} KiB between cycle {WarmUp} and {Cycles}");
     }
 }

@@ -12,26 +12,15 @@ namespace HvMonitor.IntegrationTests.Reporter;
 /// stand-in over real HTTPS: 30 s after a 429 without Retry-After, Retry-After when given, 15 s before a
 /// job poll; nothing is sent early.
 /// </summary>
-public sealed class DestinationTimingTests : IAsyncLifetime
+public sealed class DestinationTimingTests : StandInCandlepinTest
 {
-    private readonly TestPki _pki = new();
-    private readonly StandInCandlepin _server;
     private readonly ManualTimeProvider _clock = new();
     private readonly MemoryLog _log = new();
     private readonly string _state = Directory.CreateTempSubdirectory("hvm-dest-").FullName;
 
-    public DestinationTimingTests() => _server = new StandInCandlepin(_pki);
-
-    public Task InitializeAsync()
+    public override async Task DisposeAsync()
     {
-        _server.Start();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _pki.Dispose();
+        await base.DisposeAsync();
         Directory.Delete(_state, recursive: true);
     }
 
@@ -39,9 +28,9 @@ public sealed class DestinationTimingTests : IAsyncLifetime
     {
         var settings = new CandlepinSettings
         {
-            Owner = _server.Owner, Hostname = "127.0.0.1", Port = _server.Port, Prefix = _server.Prefix,
-            Username = _server.BasicAuth!.Value.User, Password = new Secret(_server.BasicAuth.Value.Password),
-            ConsumerCertDir = _pki.ConsumerDir, CaCertDir = _pki.CaDir,
+            Owner = Server.Owner, Hostname = "127.0.0.1", Port = Server.Port, Prefix = Server.Prefix,
+            Username = Server.BasicAuth!.Value.User, Password = new Secret(Server.BasicAuth.Value.Password),
+            ConsumerCertDir = Pki.ConsumerDir, CaCertDir = Pki.CaDir,
         };
         var paths = new ReporterPaths(_state);
         var options = new ReporterRunOptions(TimeSpan.FromSeconds(3600), "r", paths, new ReporterTiming());
@@ -51,7 +40,7 @@ public sealed class DestinationTimingTests : IAsyncLifetime
     private static readonly HostGuestReport Report = new("alpha", DateTimeOffset.UtcNow,
         [new Hypervisor("h-1", "kvm", [new Guest("g-1", 1, true, "libvirt")], [])]);
 
-    private int Posts => _server.Requests.Count(r => r.Method == "POST");
+    private int Posts => Server.Requests.Count(r => r.Method == "POST");
 
     private void WaitForTimer(int count = 1)
     {
@@ -69,7 +58,7 @@ public sealed class DestinationTimingTests : IAsyncLifetime
     [InlineData("soon", 30)]
     public async Task AThrottledCheckInIsRepeatedAfterRetryAfterOr30Seconds(string? retryAfter, int seconds)
     {
-        _server.Inject("POST", "/hypervisors/", new Fault.Status(429, "{}", retryAfter));
+        Server.Inject("POST", "/hypervisors/", new Fault.Status(429, "{}", retryAfter));
         var destination = NewDestination();
         var send = destination.SendChangedAsync(_ => Report, new HashSet<string>(), default, default);
         WaitForTimer();
@@ -93,7 +82,7 @@ public sealed class DestinationTimingTests : IAsyncLifetime
         WaitForTimer();
         _clock.Advance(TimeSpan.FromSeconds(14.9));
         await Task.Delay(200);
-        Assert.DoesNotContain(_server.Requests, r => r.PathAfterPrefix.StartsWith("/jobs/", StringComparison.Ordinal));
+        Assert.DoesNotContain(Server.Requests, r => r.PathAfterPrefix.StartsWith("/jobs/", StringComparison.Ordinal));
         _clock.Advance(TimeSpan.FromSeconds(0.1));
         var skip = await poll.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal(["alpha"], skip); // RUNNING: skipped this cycle
@@ -114,12 +103,12 @@ public sealed class DestinationTimingTests : IAsyncLifetime
     {
         var destination = NewDestination();
         await destination.SendChangedAsync(_ => Report, new HashSet<string>(), default, default);
-        _server.Inject("GET", "/jobs/", new Fault.Status(429, "{}", "5"));
+        Server.Inject("GET", "/jobs/", new Fault.Status(429, "{}", "5"));
         var poll = destination.PollPendingJobAsync(default, default);
         WaitForTimer();
         _clock.Advance(TimeSpan.FromSeconds(15));
         var until = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (!_server.Requests.Any(r => r.Status == 429))
+        while (!Server.Requests.Any(r => r.Status == 429))
         {
             Assert.True(DateTime.UtcNow < until);
             Thread.Sleep(10);
@@ -127,22 +116,22 @@ public sealed class DestinationTimingTests : IAsyncLifetime
         WaitForTimer();
         _clock.Advance(TimeSpan.FromSeconds(5));
         await poll.WaitAsync(TimeSpan.FromSeconds(10));
-        Assert.Equal(2, _server.Requests.Count(r => r.PathAfterPrefix.StartsWith("/jobs/", StringComparison.Ordinal)));
+        Assert.Equal(2, Server.Requests.Count(r => r.PathAfterPrefix.StartsWith("/jobs/", StringComparison.Ordinal)));
     }
 
     [Fact]
     public async Task AThrottledLocalUpdateIsRepeatedAfter30Seconds()
     {
-        _server.Inject("PUT", "/consumers/", new Fault.Status(429, "{}"));
+        Server.Inject("PUT", "/consumers/", new Fault.Status(429, "{}"));
         var local = new DomainListReport("alpha", DateTimeOffset.UtcNow, "host-uuid", [new Guest("g-1", 1, true, "libvirt")]);
         var send = NewDestination().SendChangedAsync(_ => local, new HashSet<string>(), default, default);
         WaitForTimer();
         _clock.Advance(TimeSpan.FromSeconds(29));
         await Task.Delay(200);
-        Assert.Equal(1, _server.Requests.Count(r => r.Method == "PUT"));
+        Assert.Equal(1, Server.Requests.Count(r => r.Method == "PUT"));
         _clock.Advance(TimeSpan.FromSeconds(1));
         var outcome = await send.WaitAsync(TimeSpan.FromSeconds(10));
-        Assert.Equal([429, 204], _server.Requests.Where(r => r.Method == "PUT").Select(r => r.Status));
+        Assert.Equal([429, 204], Server.Requests.Where(r => r.Method == "PUT").Select(r => r.Status));
         Assert.Equal(["alpha"], outcome.Delivered);
     }
 }

@@ -12,48 +12,40 @@ namespace HvMonitor.IntegrationTests.Reporter;
 /// state (decision 7), and a libvirtd restart does not stop the daemon (it reconnects and still sees events).
 /// </summary>
 [Collection(LabCollection.Name)]
-public sealed class LabEventTests : IAsyncLifetime
+public sealed class LabEventTests : StandInCandlepinTest
 {
     private const string Uri = LabFixture.Uri;
     private const string Guest = "hvm-off-1";
     private static readonly TimeSpan Promise = TimeSpan.FromSeconds(10);
-    private readonly TestPki _pki = new();
-    private readonly StandInCandlepin _server;
-    private readonly ReporterSandbox _box;
 
     public LabEventTests()
     {
-        _server = new StandInCandlepin(_pki);
-        _box = new ReporterSandbox(_server, _pki);
         // A remote section over the local system libvirt: async check-ins carry every guest's state.
-        _box.Write("/etc/virt-who.d/lab.conf", $"""
+        Box.Write("/etc/virt-who.d/lab.conf", $"""
             [lab]
             type=libvirt
             server={Uri}
-            owner={_server.Owner}
-            rhsm_username={_server.BasicAuth!.Value.User}
-            rhsm_password={_server.BasicAuth!.Value.Password}
+            owner={Server.Owner}
+            rhsm_username={Server.BasicAuth!.Value.User}
+            rhsm_password={Server.BasicAuth!.Value.Password}
             """);
     }
 
     // These tests restart libvirtd: they must hold the shared lab lock even when run without flock.
     private IDisposable? _labLock;
 
-    public Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
         _labLock = LabLock.Hold();
-        _server.Start();
+        await base.InitializeAsync();
         EnsureOff();
-        return Task.CompletedTask;
     }
 
-    public async Task DisposeAsync()
+    public override async Task DisposeAsync()
     {
         EnsureOff();
         _labLock?.Dispose();
-        await _server.DisposeAsync();
-        _box.Dispose();
-        _pki.Dispose();
+        await base.DisposeAsync();
     }
 
     private static void EnsureOff()
@@ -65,7 +57,7 @@ public sealed class LabEventTests : IAsyncLifetime
     /// <summary>The guest's state in the newest check-in, or null if it is not in it.</summary>
     private int? StateInLastCheckIn(string uuid)
     {
-        var post = _server.Requests.LastOrDefault(r => r.Method == "POST" && r.Status == 200);
+        var post = Server.Requests.LastOrDefault(r => r.Method == "POST" && r.Status == 200);
         if (post is null)
             return null;
         var guest = JsonDocument.Parse(post.Body).RootElement.GetProperty("hypervisors")[0].GetProperty("guestIds").EnumerateArray()
@@ -83,18 +75,18 @@ public sealed class LabEventTests : IAsyncLifetime
             Thread.Sleep(100);
         }
         throw new TimeoutException($"state {state} of {uuid} never reached the stand-in; it saw:\n"
-                                   + string.Join("\n", _server.Requests.Select(r => $"{r.At:HH:mm:ss.fff} {r.Method} {r.Target} -> {r.Status}")));
+                                   + string.Join("\n", Server.Requests.Select(r => $"{r.At:HH:mm:ss.fff} {r.Method} {r.Target} -> {r.Status}")));
     }
 
     private RunningReporter StartDaemon() =>
-        _box.StartWithTiming("jobpoll=0.5,debounce=1,eventgap=1,reconnect=1", "-i", "3600");
+        Box.StartWithTiming("jobpoll=0.5,debounce=1,eventgap=1,reconnect=1", "-i", "3600");
 
     [Fact]
     public void StartingAndDestroyingAGuestReachTheServerWithinTenSeconds()
     {
         var uuid = GroundTruth.Virsh(Uri, "domuuid", Guest).Trim();
         using var daemon = StartDaemon();
-        _server.WaitFor(r => r.Method == "POST" && r.Status == 200, TimeSpan.FromSeconds(60), "the first check-in");
+        Server.WaitFor(r => r.Method == "POST" && r.Status == 200, TimeSpan.FromSeconds(60), "the first check-in");
         Assert.Equal(5, StateInLastCheckIn(uuid));
 
         Shell.Check("virsh", "-c", Uri, "start", Guest);
@@ -108,7 +100,7 @@ public sealed class LabEventTests : IAsyncLifetime
         Assert.True(started < Promise, $"the start took {started.TotalSeconds:0.0} s to reach the server");
         Assert.True(destroyed < Promise, $"the destroy took {destroyed.TotalSeconds:0.0} s to reach the server");
         Assert.Equal(0, daemon.Stop());
-        Assert.Empty(_server.Violations);
+        Assert.Empty(Server.Violations);
     }
 
     [Fact]
@@ -116,7 +108,7 @@ public sealed class LabEventTests : IAsyncLifetime
     {
         var uuid = GroundTruth.Virsh(Uri, "domuuid", Guest).Trim();
         using var daemon = StartDaemon();
-        _server.WaitFor(r => r.Method == "POST" && r.Status == 200, TimeSpan.FromSeconds(60), "the first check-in");
+        Server.WaitFor(r => r.Method == "POST" && r.Status == 200, TimeSpan.FromSeconds(60), "the first check-in");
 
         RestartLibvirtd();
         Assert.False(daemon.Process.HasExited, daemon.Stderr);

@@ -7,47 +7,24 @@ using Xunit;
 namespace HvMonitor.IntegrationTests.Reporter;
 
 /// <summary>Status with failing sides, systemd readiness over NOTIFY_SOCKET, and -d's mapping in the log.</summary>
-public sealed class StatusAndNotifyTests : IAsyncLifetime
+public sealed class StatusAndNotifyTests : StandInCandlepinTest
 {
-    private readonly TestPki _pki = new();
-    private readonly StandInCandlepin _server;
-    private readonly ReporterSandbox _box;
-
-    public StatusAndNotifyTests()
-    {
-        _server = new StandInCandlepin(_pki);
-        _box = new ReporterSandbox(_server, _pki);
-    }
-
-    public Task InitializeAsync()
-    {
-        _server.Start();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _box.Dispose();
-        _pki.Dispose();
-    }
-
     [Fact]
     public async Task StatusReportsAnUnreachableServerAndABrokenSourceAsFailures()
     {
-        _box.RemoteSection("alpha", _box.Host("alpha", ("aaaaaaaa-0000-4000-8000-000000000001", true)));
-        _box.RemoteSection("broken", _box.Under("/hosts/missing.xml"));
-        _box.Write("/etc/virt-who.d/local.conf", "[local]\ntype=libvirt\n");
-        await _server.StopAsync();
+        Box.RemoteSection("alpha", Box.Host("alpha", ("aaaaaaaa-0000-4000-8000-000000000001", true)));
+        Box.RemoteSection("broken", Box.Under("/hosts/missing.xml"));
+        Box.Write("/etc/virt-who.d/local.conf", "[local]\ntype=libvirt\n");
+        await Server.StopAsync();
 
-        var r = _box.Run("-s", "-j");
+        var r = Box.Run("-s", "-j");
         Assert.Equal(0, r.ExitCode);
         var configs = JsonDocument.Parse(r.Stdout).RootElement.GetProperty("configurations").EnumerateArray().ToDictionary(c => c.GetProperty("name").GetString()!);
         Assert.Equal(["alpha", "broken", "local"], configs.Keys);
         var alpha = configs["alpha"];
         Assert.Equal("success", alpha.GetProperty("source").GetProperty("status").GetString());
         Assert.Equal("failure", alpha.GetProperty("destination").GetProperty("status").GetString());
-        Assert.Equal($"Error during status connection: Unable to connect to 127.0.0.1:{_server.Port}: Connection refused.",
+        Assert.Equal($"Error during status connection: Unable to connect to 127.0.0.1:{Server.Port}: Connection refused.",
             alpha.GetProperty("destination").GetProperty("message").GetString());
         Assert.Equal(JsonValueKind.Null, alpha.GetProperty("destination").GetProperty("last_successful_send").ValueKind);
         var broken = configs["broken"].GetProperty("source");
@@ -58,19 +35,19 @@ public sealed class StatusAndNotifyTests : IAsyncLifetime
         Assert.Equal(("", "success"), (local.GetProperty("connection").GetString(), local.GetProperty("status").GetString()));
         Assert.Equal(JsonValueKind.Null, configs["local"].GetProperty("source").GetProperty("connection").ValueKind);
 
-        var text = _box.Run("-s");
+        var text = Box.Run("-s");
         Assert.Contains("Configuration Name: alpha\nSource Status: \u001b[1;32msuccess\u001b[0;0m\nDestination Status: \u001b[1;31mfailure\u001b[0;0m\n", text.Stdout);
     }
 
     [Fact]
     public void TheDaemonTellsSystemdItIsReady()
     {
-        var path = Path.Combine(_box.Root, "notify.sock");
+        var path = Path.Combine(Box.Root, "notify.sock");
         using var socket = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
         socket.Bind(new UnixDomainSocketEndPoint(path));
         socket.ReceiveTimeout = 20000;
-        _box.RemoteSection("alpha", _box.Host("alpha", ("aaaaaaaa-0000-4000-8000-000000000001", true)));
-        using var daemon = _box.StartWithEnvironment(new Dictionary<string, string> { ["NOTIFY_SOCKET"] = path }, "-i", "60");
+        Box.RemoteSection("alpha", Box.Host("alpha", ("aaaaaaaa-0000-4000-8000-000000000001", true)));
+        using var daemon = Box.StartWithEnvironment(new Dictionary<string, string> { ["NOTIFY_SOCKET"] = path }, "-i", "60");
         var buffer = new byte[4096];
         int n = socket.Receive(buffer);
         Assert.Equal($"READY=1\nMAINPID={daemon.Process.Id}", Encoding.UTF8.GetString(buffer, 0, n));
@@ -82,27 +59,27 @@ public sealed class StatusAndNotifyTests : IAsyncLifetime
     [Fact]
     public void DebugLogsTheMappingAndNoSecretAnywhere()
     {
-        _box.RemoteSection("alpha", _box.Host("alpha", ("aaaaaaaa-0000-4000-8000-000000000001", true)));
-        var r = _box.Run("-o", "-d");
+        Box.RemoteSection("alpha", Box.Host("alpha", ("aaaaaaaa-0000-4000-8000-000000000001", true)));
+        var r = Box.Run("-o", "-d");
         Assert.True(r.ExitCode == 0, r.Stderr);
-        var log = File.ReadAllText(_box.LogFile);
+        var log = File.ReadAllText(Box.LogFile);
         Assert.Contains("Host-to-guest mapping being sent to 'ACME_Corp': {\n    \"hypervisors\": [", log);
         Assert.Contains("\"guestId\": \"aaaaaaaa-0000-4000-8000-000000000001\"", r.Stderr);
-        var secret = _server.BasicAuth!.Value.Password;
+        var secret = Server.BasicAuth!.Value.Password;
         Assert.DoesNotContain(secret, log);
         Assert.DoesNotContain(secret, r.Stderr);
-        Assert.DoesNotContain(Convert.ToBase64String(Encoding.UTF8.GetBytes(_server.BasicAuth.Value.User + ":" + secret)), log + r.Stderr);
+        Assert.DoesNotContain(Convert.ToBase64String(Encoding.UTF8.GetBytes(Server.BasicAuth.Value.User + ":" + secret)), log + r.Stderr);
     }
 
     [Fact]
     public void AFatalStartTellsSystemdWhy()
     {
-        var path = Path.Combine(_box.Root, "notify-fatal.sock");
+        var path = Path.Combine(Box.Root, "notify-fatal.sock");
         using var socket = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
         socket.Bind(new UnixDomainSocketEndPoint(path));
         socket.ReceiveTimeout = 20000;
-        _box.Write("/etc/virt-who.d/bad.conf", "[bad]\ntype=LIBVIRT\n");
-        var r = _box.RunWithEnvironment(new Dictionary<string, string> { ["NOTIFY_SOCKET"] = path });
+        Box.Write("/etc/virt-who.d/bad.conf", "[bad]\ntype=LIBVIRT\n");
+        var r = Box.RunWithEnvironment(new Dictionary<string, string> { ["NOTIFY_SOCKET"] = path });
         Assert.Equal(1, r.ExitCode);
         var buffer = new byte[4096];
         int n = socket.Receive(buffer);
