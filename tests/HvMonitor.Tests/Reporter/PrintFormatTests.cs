@@ -1,3 +1,4 @@
+using HvMonitor.Reporter.Json;
 using HvMonitor.Reporter.Model;
 using HvMonitor.Reporter.Print;
 using Xunit;
@@ -12,19 +13,18 @@ public class PrintFormatTests
     [Fact]
     public void PythonJsonDumpsWithAndWithoutIndent()
     {
-        var value = new PyObject(
-        [
-            new("a", new PyArray([PyJson.Of(1), PyJson.Of(2)])),
-            new("b", new PyObject([])),
-            new("c", new PyArray([])),
-            new("d", PyJson.Of("ž\"\\\n\u0001😀\u007f/")),
-            new("e", PyNull.Instance),
-        ]);
+        static string Dump(PythonJsonWriter w) => w.StartObject()
+            .Key("a").StartArray().Number(1).Number(2).EndArray()
+            .Key("b").StartObject().EndObject()
+            .Key("c").StartArray().EndArray()
+            .Key("d").String("ž\"\\\n\u0001😀\u007f/")
+            .Key("e").Null()
+            .EndObject().ToString();
         // python3 -c 'import json; print(json.dumps({...}, indent=4))'
         Assert.Equal("{\n    \"a\": [\n        1,\n        2\n    ],\n    \"b\": {},\n    \"c\": [],\n    \"d\": \"\\u017e\\\"\\\\\\n\\u0001\\ud83d\\ude00\\u007f/\",\n    \"e\": null\n}",
-            PythonJson.Dumps(value, indent: 4));
+            Dump(new PythonJsonWriter(indent: 4)));
         Assert.Equal("{\"a\": [1, 2], \"b\": {}, \"c\": [], \"d\": \"\\u017e\\\"\\\\\\n\\u0001\\ud83d\\ude00\\u007f/\", \"e\": null}",
-            PythonJson.Dumps(value));
+            Dump(new PythonJsonWriter()));
     }
 
     [Fact]

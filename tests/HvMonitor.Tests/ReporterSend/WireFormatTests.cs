@@ -1,6 +1,7 @@
 using HvMonitor.Reporter.Candlepin;
 using HvMonitor.Reporter.Model;
 using Xunit;
+using HvMonitor.Reporter.Json;
 
 namespace HvMonitor.Tests.ReporterSend;
 

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using HvMonitor.Reporter.Json;
 using HvMonitor.Reporter.Model;
 
 namespace HvMonitor.Reporter.Candlepin;
@@ -58,15 +59,18 @@ public static class CandlepinBodies
     public static IEnumerable<Guest> SortedGuests(IEnumerable<Guest> guests) =>
         guests.OrderBy(g => g.GuestId, StringComparer.Ordinal);
 
-    /// <summary>The hypervisor dict (virt-who's Hypervisor.toDict): name omitted when empty, facts when none.</summary>
-    public static void WriteHypervisor(PythonJsonWriter w, Hypervisor h)
+    /// <summary>
+    /// The hypervisor dict (virt-who's Hypervisor.toDict): name omitted when empty, facts when none. Check-ins
+    /// send the guests sorted by guestId; print mode (-p) keeps collection order.
+    /// </summary>
+    public static void WriteHypervisor(PythonJsonWriter w, Hypervisor h, bool sortGuests = true)
     {
         w.StartObject();
         w.Key("hypervisorId").StartObject().Key("hypervisorId").String(h.HypervisorId).EndObject();
         if (!string.IsNullOrEmpty(h.Name))
             w.Key("name").String(h.Name);
         w.Key("guestIds").StartArray();
-        foreach (var g in SortedGuests(h.Guests))
+        foreach (var g in sortGuests ? SortedGuests(h.Guests) : h.Guests)
             WriteGuest(w, g);
         w.EndArray();
         if (h.Facts.Count > 0)

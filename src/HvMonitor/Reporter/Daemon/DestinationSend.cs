@@ -1,6 +1,7 @@
 using HvMonitor.Reporter.Logging;
 using HvMonitor.Reporter.Candlepin;
 using HvMonitor.Reporter.Model;
+using HvMonitor.Reporter.Json;
 
 namespace HvMonitor.Reporter.Daemon;
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using HvMonitor.Reporter.Candlepin;
 using HvMonitor.Reporter.Config;
+using HvMonitor.Reporter.Json;
 
 namespace HvMonitor.Reporter.Daemon;
 

@@ -1,3 +1,5 @@
+using HvMonitor.Reporter.Candlepin;
+using HvMonitor.Reporter.Json;
 using HvMonitor.Reporter.Model;
 
 namespace HvMonitor.Reporter.Print;
@@ -5,51 +7,33 @@ namespace HvMonitor.Reporter.Print;
 /// <summary>
 /// The -p document (virt-who.md §4.1): <c>{"hypervisors": [...]}</c> with a local report as
 /// <c>{"guestIds": [...]}</c> and a remote hypervisor as <c>{"hypervisorId": {"hypervisorId": ID}, "name",
-/// "guestIds", "facts"}</c> (name and facts omitted when empty), guests in collection order.
+/// "guestIds", "facts"}</c> (name and facts omitted when empty), guests in collection order. The hypervisor
+/// and guest dicts are the ones the check-in sends (<see cref="CandlepinBodies"/>), written indented.
 /// </summary>
 public static class PrintReport
 {
-    public static PyObject Document(IEnumerable<SourceReport> reports)
+    /// <summary>json.dumps(document, indent=4) plus the newline print() adds.</summary>
+    public static string Render(IEnumerable<SourceReport> reports)
     {
-        var entries = new List<PyJson>();
+        var w = new PythonJsonWriter(indent: 4);
+        w.StartObject().Key("hypervisors").StartArray();
         foreach (var report in reports)
         {
             switch (report)
             {
                 case DomainListReport local:
-                    entries.Add(Obj(("guestIds", Guests(local.Guests))));
+                    w.StartObject().Key("guestIds").StartArray();
+                    foreach (var guest in local.Guests)
+                        CandlepinBodies.WriteGuest(w, guest);
+                    w.EndArray().EndObject();
                     break;
                 case HostGuestReport remote:
-                    entries.AddRange(remote.Hypervisors.Select(Hypervisor));
+                    foreach (var hypervisor in remote.Hypervisors)
+                        CandlepinBodies.WriteHypervisor(w, hypervisor, sortGuests: false);
                     break;
             }
         }
-        return Obj(("hypervisors", new PyArray(entries)));
+        w.EndArray().EndObject();
+        return w + "\n";
     }
-
-    /// <summary>json.dumps(document, indent=4) plus the newline print() adds.</summary>
-    public static string Render(IEnumerable<SourceReport> reports) => PythonJson.Dumps(Document(reports), indent: 4) + "\n";
-
-    public static PyObject Hypervisor(Hypervisor h)
-    {
-        var members = new List<KeyValuePair<string, PyJson>> { new("hypervisorId", Obj(("hypervisorId", PyJson.Of(h.HypervisorId)))) };
-        if (!string.IsNullOrEmpty(h.Name))
-            members.Add(new("name", PyJson.Of(h.Name)));
-        members.Add(new("guestIds", Guests(h.Guests)));
-        if (h.Facts.Count > 0)
-            members.Add(new("facts", new PyObject(h.Facts.Select(f => new KeyValuePair<string, PyJson>(f.Key, Fact(f))).ToList())));
-        return new PyObject(members);
-    }
-
-    public static PyArray Guests(IEnumerable<Guest> guests) => new(guests.Select(Guest).ToList());
-
-    public static PyObject Guest(Guest g) => Obj(
-        ("guestId", PyJson.Of(g.GuestId)),
-        ("state", PyJson.Of(g.State)),
-        ("attributes", Obj(("virtWhoType", PyJson.Of(g.VirtWhoType)), ("active", PyJson.Of(g.Active ? 1 : 0)))));
-
-    private static PyJson Fact(Fact f) => f.Number is { } n ? PyJson.Of(n) : PyJson.Of(f.Text);
-
-    private static PyObject Obj(params (string Key, PyJson Value)[] members) =>
-        new(members.Select(m => new KeyValuePair<string, PyJson>(m.Key, m.Value)).ToList());
 }

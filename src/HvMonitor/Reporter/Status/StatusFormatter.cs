@@ -1,4 +1,5 @@
 using HvMonitor.Reporter.Candlepin;
+using HvMonitor.Reporter.Json;
 
 namespace HvMonitor.Reporter.Status;
 

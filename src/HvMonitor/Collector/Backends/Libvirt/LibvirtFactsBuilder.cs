@@ -1,6 +1,5 @@
 using System.Globalization;
 using HvMonitor.Collector.Model;
-
 using HvMonitor.Shared.Libvirt;
 
 namespace HvMonitor.Collector.Backends.Libvirt;

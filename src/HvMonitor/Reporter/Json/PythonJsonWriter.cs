@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace HvMonitor.Reporter.Candlepin;
+namespace HvMonitor.Reporter.Json;
 
 /// <summary>
 /// Writes JSON exactly as Python's <c>json.dumps</c> does with its defaults, because that is what virt-who
