@@ -1,6 +1,7 @@
 using System.Globalization;
 using HvMonitor.Collector.Backends;
 using HvMonitor.Collector.Model;
+using HvMonitor.Shared.Commands;
 
 namespace HvMonitor.Collector.App;
 
@@ -43,7 +44,7 @@ public static class CollectionRun
             }
             catch (Exception e)
             {
-                failure = e;
+                failure = AsBackendFailure(e);
             }
         })
         { IsBackground = true, Name = "collector" };
@@ -55,6 +56,15 @@ public static class CollectionRun
         // Taken once: a timed-out worker may still add VMs while we build.
         return Outcome(hv, sink.Vms, sink.Warnings, sink.ListedNames, deadlinePassed: !finished, failure, timeout);
     }
+
+    /// <summary>
+    /// A replay that lacks one of the probes a backend asked for (the recording does not match this program) is a
+    /// failure of the whole run with the replay's own message, for every backend; Parallel.ForEach wraps it.
+    /// </summary>
+    private static Exception AsBackendFailure(Exception e) =>
+        (e as ReplayMissingException ?? (e as AggregateException)?.InnerExceptions.OfType<ReplayMissingException>().FirstOrDefault()) is { } missing
+            ? new BackendException(ErrorCodes.BackendFailed, missing.Message, missing)
+            : e;
 
     /// <summary>
     /// The envelope for what a backend produced before it finished, failed (<paramref name="failure"/>) or was

@@ -20,10 +20,6 @@ public sealed class CbsdBackend(ICommandRunner runner, TimeSpan commandTimeout) 
         {
             CollectAll(sink, cancellation);
         }
-        catch (ReplayMissingException e)
-        {
-            throw new BackendException(ErrorCodes.BackendFailed, e.Message, e);
-        }
         finally
         {
             (runner as IDisposable)?.Dispose();

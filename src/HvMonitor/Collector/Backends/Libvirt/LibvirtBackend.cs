@@ -38,15 +38,6 @@ public sealed class LibvirtBackend(ICommandRunner probes, ProcReader proc) : IHy
         {
             CollectAll(sink, cancellation);
         }
-        catch (ReplayMissingException e)
-        {
-            throw new BackendException(ErrorCodes.BackendFailed, e.Message, e);
-        }
-        catch (AggregateException e) when (e.InnerExceptions.OfType<ReplayMissingException>().FirstOrDefault() is { } missing)
-        {
-            // Parallel.ForEach wraps what a domain's probe threw.
-            throw new BackendException(ErrorCodes.BackendFailed, missing.Message, missing);
-        }
         finally
         {
             (probes as IDisposable)?.Dispose();
