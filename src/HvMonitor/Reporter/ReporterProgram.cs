@@ -111,7 +111,12 @@ public static class ReporterProgram
         log.Info($"Using reporter_id='{global.ReporterId}'");
 
         if (global.Print)
+        {
+            // Print mode writes no log file (only stderr), so that is where "everything" goes.
+            if (global.LogPerConfig)
+                log.Warning(GlobalSettings.LogPerConfigUnsupported("stderr"));
             return PrintMode.Run(configuration, stdout, log);
+        }
         var mode = global.Status ? ReportMode.Status : global.OneShot ? ReportMode.OneShot : ReportMode.Daemon;
         return SendModes.Run(configuration, mode, stdout, log);
     }

@@ -4,12 +4,12 @@ using Xunit;
 namespace HvMonitor.IntegrationTests.Report;
 
 /// <summary>
-/// type=cbsd through the real binary, replaying samples/cbsd-report/freebsd14 (no FreeBSD host here). The
-/// expected derived UUIDs were computed independently with Python's hashlib from bhyve's smbiostbl.c rule.
+/// type=cbsd through the real binary, replaying samples/cbsd-report/freebsd14 (no FreeBSD host here); the
+/// expectation is <see cref="CbsdSample"/>.
 /// </summary>
 public sealed class CbsdReplayReportTests
 {
-    private static string Sample => Path.Combine(RepoPaths.Root, "samples", "cbsd-report", "freebsd14");
+    private static string Sample => CbsdSample.Directory;
 
     [Fact]
     public void PrintModeReportsTheGuestVisibleUuidsStatesAndHostFacts()
@@ -17,22 +17,13 @@ public sealed class CbsdReplayReportTests
         using var run = ReportRun.With("[bsd]\ntype=cbsd\nowner=Org\n");
         var (hypervisors, r) = run.Print("--replay", Sample);
         var host = Assert.Single(hypervisors);
-        Assert.Equal("2b8f0e4a-5e36-11ee-9c4b-0cc47a8b9d10", host.GetProperty("hypervisorId").GetProperty("hypervisorId").GetString());
+        Assert.Equal(CbsdSample.HostUuid, host.GetProperty("hypervisorId").GetProperty("hypervisorId").GetString());
         Assert.Equal("bsd1.example.com", host.GetProperty("name").GetString());
         var guests = host.GetProperty("guestIds").EnumerateArray()
-            .Select(g => (g.GetProperty("guestId").GetString(), g.GetProperty("state").GetInt32(),
-                g.GetProperty("attributes").GetProperty("active").GetInt32(), g.GetProperty("attributes").GetProperty("virtWhoType").GetString()))
+            .Select(g => (g.GetProperty("guestId").GetString()!, g.GetProperty("state").GetInt32(),
+                g.GetProperty("attributes").GetProperty("active").GetInt32(), g.GetProperty("attributes").GetProperty("virtWhoType").GetString()!))
             .ToList();
-        Assert.Equal(
-        [
-            ("4c4c4544-0034-4d10-8031-b8c04f4a4e32", 1, 1, "cbsd"), // CBSD's uuid setting (bhyve -U)
-            ("b173c26f-369a-6e37-8b47-d7ea15f889e0", 1, 1, "cbsd"),
-            ("1dd62977-b93d-5437-b278-b9bb245792c0", 1, 1, "cbsd"), // Maintenance while bhyve runs
-            ("f01159b2-b35f-993a-b143-9a9e2f5cf39f", 0, 0, "cbsd"), // Maintenance, stopped
-            ("f3a857d1-876b-2a33-a8b3-68c13f04071a", 5, 0, "cbsd"),
-            ("e85c2207-6574-963a-9fef-36c3373a50a6", 0, 0, "cbsd"),
-            ("76f4f370-4133-fc32-924e-804f8a55f40e", 5, 0, "cbsd"),
-        ], guests);
+        Assert.Equal(CbsdSample.Guests.Select(g => (g.GuestId, g.State, g.Active, "cbsd")), guests);
         var facts = host.GetProperty("facts");
         Assert.Equal(JsonValueKind.Null, facts.GetProperty("cpu.cpu_socket(s)").ValueKind);
         Assert.Equal("bhyve", facts.GetProperty("hypervisor.type").GetString());

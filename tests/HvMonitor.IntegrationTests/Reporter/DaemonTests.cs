@@ -7,21 +7,6 @@ namespace HvMonitor.IntegrationTests.Reporter;
 /// <summary>The daemon (`hv-monitor report -i 60`, the real binary, test-only short timings) against the stand-in.</summary>
 public sealed class DaemonTests : StandInCandlepinTest
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
-    private int Count(string method, string pathStart, int status = 200) =>
-        Server.Requests.Count(r => r.Method == method && r.PathAfterPrefix.StartsWith(pathStart, StringComparison.Ordinal) && r.Status == status);
-
-    private void WaitUntil(Func<bool> condition, string what)
-    {
-        var until = DateTime.UtcNow + Patience;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > until)
-                throw new TimeoutException($"{what} did not happen; the stand-in saw:\n" + string.Join("\n", Server.Requests.Select(r => $"{r.At:HH:mm:ss.fff} {r.Method} {r.Target} -> {r.Status}")));
-            Thread.Sleep(50);
-        }
-    }
-
     [Fact]
     public void SendsAtStartPollsTheJobSkipsAnUnchangedReportAndSendsAChangedOne()
     {

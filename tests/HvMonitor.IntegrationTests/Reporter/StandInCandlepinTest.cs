@@ -21,6 +21,24 @@ public abstract class StandInCandlepinTest : IAsyncLifetime
     protected StandInCandlepin Server { get; }
     protected ReporterSandbox Box => _box ??= new ReporterSandbox(Server, Pki);
 
+    /// <summary>How long a daemon test waits for something the short test timings make happen in seconds.</summary>
+    protected static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
+
+    /// <summary>Requests the stand-in answered with <paramref name="status"/> whose path (after the prefix) starts so.</summary>
+    protected int Count(string method, string pathStart, int status = 200) =>
+        Server.Requests.Count(r => r.Method == method && r.PathAfterPrefix.StartsWith(pathStart, StringComparison.Ordinal) && r.Status == status);
+
+    protected void WaitUntil(Func<bool> condition, string what)
+    {
+        var until = DateTime.UtcNow + Patience;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > until)
+                throw new TimeoutException($"{what} did not happen; the stand-in saw:\n" + string.Join("\n", Server.Requests.Select(r => $"{r.At:HH:mm:ss.fff} {r.Method} {r.Target} -> {r.Status}")));
+            Thread.Sleep(50);
+        }
+    }
+
     public virtual Task InitializeAsync()
     {
         Server.Start();

@@ -132,7 +132,7 @@ public sealed class ConfigurationLoader(ReporterPaths paths, IReporterLog log)
             log.Error("No valid configurations found");
             throw new ConfigurationException("hv-monitor can't be started: no valid configuration found");
         }
-        return new ReporterConfiguration(global, general.SystemEnvironment, configured, paths);
+        return new ReporterConfiguration(global, general.SystemEnvironment, configured, paths) { CbsdCommands = CbsdCommands };
     }
 
     private static List<KeyValuePair<string, string>> MergeOverDefaults(

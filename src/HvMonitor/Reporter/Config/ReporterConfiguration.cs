@@ -15,7 +15,11 @@ public sealed record ReporterConfiguration(
     GlobalSettings Global,
     IReadOnlyList<KeyValuePair<string, string>> SystemEnvironment,
     IReadOnlyList<ConfiguredSection> Sections,
-    ReporterPaths Paths);
+    ReporterPaths Paths)
+{
+    /// <summary>The type=cbsd command runner it was loaded with (--record/--replay), so a reload (SIGHUP) keeps it.</summary>
+    public Func<Shared.Commands.ICommandRunner>? CbsdCommands { get; init; }
+}
 
 /// <summary>/etc/virt-who.conf read: [global] (not yet merged with the command line), [defaults],
 /// [system_environment], and the file's own source sections.</summary>

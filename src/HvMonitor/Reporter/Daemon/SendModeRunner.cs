@@ -18,6 +18,8 @@ public static class SendModeRunner
         var minimum = global.Debug ? LogLevel.Debug : LogLevel.Info;
         using var file = new WatchedFileLog(Path.Combine(global.LogDir, global.LogFile), minimum, stderrLog);
         IReporterLog log = mode == ReportMode.Status && !global.Debug ? file : new TeeLog(stderrLog, file);
+        if (global.LogPerConfig)
+            log.Warning(GlobalSettings.LogPerConfigUnsupported(file.Path));
         var options = new ReporterRunOptions(TimeSpan.FromSeconds(global.Interval), global.ReporterId, configuration.Paths, ReporterTiming.FromEnvironment());
         var sections = Sections(configuration);
         if (mode == ReportMode.Status)
@@ -41,7 +43,7 @@ public static class SendModeRunner
     {
         try
         {
-            var reread = new ConfigurationLoader(started.Paths, log).Load(_ => started.Global);
+            var reread = new ConfigurationLoader(started.Paths, log) { CbsdCommands = started.CbsdCommands }.Load(_ => started.Global);
             return Sections(reread);
         }
         catch (ConfigurationException e)

@@ -6,12 +6,15 @@ namespace HvMonitor.Reporter.Print;
 
 /// <summary>
 /// -p: collect every section (in parallel, printed in name order), print the mapping on stdout and exit 0;
-/// a source that fails is logged and contributes nothing (virt-who.md §4.1). Nothing is sent.
+/// a source that fails is logged and contributes nothing (virt-who.md §4.1). Nothing is sent; run_data.json
+/// only gets its missing entries, as every virt-who run adds them.
 /// </summary>
 public static class PrintMode
 {
     public static int Run(ReporterConfiguration configuration, TextWriter stdout, IReporterLog log)
     {
+        // virt-who.md §4.4: every run, -p included, first adds the missing run_data.json entries (under the flock).
+        new Daemon.RunData(configuration.Paths, log).EnsureEntries(configuration.Sections.Select(s => s.Name));
         var reports = CollectAll(configuration, log, CancellationToken.None);
         stdout.Write(PrintReport.Render(reports));
         stdout.Flush();
