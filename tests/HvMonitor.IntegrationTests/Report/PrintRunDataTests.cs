@@ -76,7 +76,7 @@ public sealed class PrintRunDataTests
         }
         finally
         {
-            holder.Kill();
+            holder.Kill(entireProcessTree: true);
             holder.WaitForExit();
         }
     }
