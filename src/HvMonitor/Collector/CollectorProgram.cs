@@ -4,6 +4,7 @@ using HvMonitor.Collector.Backends;
 using HvMonitor.Collector.Cli;
 using HvMonitor.Collector.Model;
 using HvMonitor.Collector.Output;
+using HvMonitor.Shared.Platform;
 
 namespace HvMonitor.Collector;
 
@@ -121,12 +122,12 @@ public static class CollectorProgram
     }
 
     /// <summary>The serve-mode lock, or null (logged) when it cannot be had: then this run collects without it.</summary>
-    private static CacheLock? TakeCacheLock(CliOptions options, OperatorLog log)
+    private static FileLock? TakeCacheLock(CliOptions options, OperatorLog log)
     {
         try
         {
             // Wait for a concurrent collector a little longer than it may itself take.
-            var cacheLock = CacheLock.Acquire(options.OutputBase + ".lock", options.Timeout + TimeSpan.FromSeconds(5));
+            var cacheLock = FileLock.TryAcquire(options.OutputBase + ".lock", options.Timeout + TimeSpan.FromSeconds(5));
             if (cacheLock is null)
                 log.Warn($"{options.OutputBase}.lock is still held after {options.Timeout.TotalSeconds + 5:0} s; collecting without it");
             return cacheLock;

@@ -169,7 +169,7 @@ internal static class LabLock
             {
             }
         }
-        return HvMonitor.Reporter.Daemon.FileLock.TryAcquire(Path, TimeSpan.FromMinutes(30))
+        return HvMonitor.Shared.Platform.FileLock.TryAcquire(Path, TimeSpan.FromMinutes(30))
                ?? throw new TimeoutException($"{Path} stayed locked for 30 minutes");
     }
 }

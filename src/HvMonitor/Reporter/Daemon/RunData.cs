@@ -1,9 +1,10 @@
-using HvMonitor.Reporter.Logging;
 using System.Globalization;
 using System.Text.Json;
 using HvMonitor.Reporter.Candlepin;
 using HvMonitor.Reporter.Config;
 using HvMonitor.Reporter.Json;
+using HvMonitor.Reporter.Logging;
+using HvMonitor.Shared.Platform;
 
 namespace HvMonitor.Reporter.Daemon;
 
@@ -54,15 +55,22 @@ public sealed class RunData(ReporterPaths paths, IReporterLog log)
 
     public Content Read()
     {
-        using var held = FileLock.TryAcquire(paths.StatusLockFile, TimeSpan.FromSeconds(1));
+        using var held = Lock();
         return Load();
+    }
+
+    /// <summary>virt-who's lock around run_data.json: waited for 1 s; its directory (/run) is created if missing.</summary>
+    private FileLock? Lock()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(paths.StatusLockFile)!);
+        return FileLock.TryAcquire(paths.StatusLockFile, TimeSpan.FromSeconds(1));
     }
 
     private void Update(Action<Content> change)
     {
         try
         {
-            using var held = FileLock.TryAcquire(paths.StatusLockFile, TimeSpan.FromSeconds(1));
+            using var held = Lock();
             if (held is null)
             {
                 log.Error("Unable to record run data. Cannot get lock on file.");

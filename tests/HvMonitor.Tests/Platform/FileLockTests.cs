@@ -1,10 +1,10 @@
 using System.Diagnostics;
-using HvMonitor.Reporter.Daemon;
+using HvMonitor.Shared.Platform;
 using Xunit;
 
-namespace HvMonitor.Tests.Reporter;
+namespace HvMonitor.Tests.Platform;
 
-/// <summary>The run_data.json lock: a real flock(2) on a temp file, against a second descriptor and against flock(1).</summary>
+/// <summary>The lock of serve mode's cache and of run_data.json: a real flock(2) on a temp file, against a second descriptor and against flock(1).</summary>
 public sealed class FileLockTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("hvm-lock-").FullName;
@@ -13,6 +13,7 @@ public sealed class FileLockTests : IDisposable
     [Fact]
     public void ASecondHolderWaitsItsTimeoutAndGetsNothingThenGetsTheLockOnceReleased()
     {
+        Directory.CreateDirectory(Path.GetDirectoryName(LockPath)!);
         using (var first = FileLock.TryAcquire(LockPath, TimeSpan.Zero))
         {
             Assert.NotNull(first);

@@ -1,0 +1,69 @@
+using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
+
+namespace HvMonitor.Shared.Platform;
+
+/// <summary>
+/// An exclusive flock(2) on a lock file, waited for with a time limit, released when disposed or when the
+/// process dies. Used for the collector's serve-mode cache (BASE.lock: one concurrent run collects, the others
+/// wait and serve what it wrote) and the reporter's run_data.json (/run/virt-who-status.pid, as virt-who).
+/// The file is opened with open(2), not FileStream: .NET's FileStream takes a flock of its own (and skips it
+/// under DOTNET_SYSTEM_IO_DISABLEFILELOCKING), which is not the lock we mean to hold.
+/// </summary>
+public sealed partial class FileLock : IDisposable
+{
+    private const int LOCK_EX = 2, LOCK_NB = 4, LOCK_UN = 8;
+    private const int EACCES = 13, EPERM = 1;
+
+    /// <summary>rw-r--r-- when the file is created: flock needs no write access, so any user who can read it can lock it.</summary>
+    private const int CreateMode = 0b110_100_100;
+
+    private readonly SafeFileHandle _file;
+
+    private FileLock(SafeFileHandle file) => _file = file;
+
+    [LibraryImport("libc", EntryPoint = "flock", SetLastError = true)]
+    private static partial int Flock(SafeFileHandle fd, int operation);
+
+    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Open(string path, int flags, int mode);
+
+    // O_RDONLY is 0. O_CLOEXEC: a command run meanwhile (a CBSD probe) must not inherit the descriptor, and the lock.
+    private static int OpenFlags => OperatingSystem.IsFreeBSD() ? 0x200 | 0x100000 : 0x40 | 0x80000; // O_CREAT | O_CLOEXEC
+
+    /// <summary>
+    /// Opens (creating it if missing) and locks <paramref name="path"/>, trying for up to <paramref name="wait"/>;
+    /// null when another process kept the lock that long. Its directory must exist: a missing or unwritable
+    /// directory is an <see cref="IOException"/> or <see cref="UnauthorizedAccessException"/> naming the path.
+    /// </summary>
+    public static FileLock? TryAcquire(string path, TimeSpan wait)
+    {
+        int fd = Open(path, OpenFlags, CreateMode);
+        if (fd < 0)
+        {
+            int errno = Marshal.GetLastPInvokeError();
+            var message = $"cannot open {path}: {Marshal.GetPInvokeErrorMessage(errno)}";
+            throw errno is EACCES or EPERM ? new UnauthorizedAccessException(message) : new IOException(message);
+        }
+        var file = new SafeFileHandle(fd, ownsHandle: true);
+        var until = DateTime.UtcNow + wait;
+        while (true)
+        {
+            if (Flock(file, LOCK_EX | LOCK_NB) == 0)
+                return new FileLock(file);
+            if (DateTime.UtcNow >= until)
+            {
+                file.Dispose();
+                return null;
+            }
+            // Held by another process: poll, since flock offers no wait with a time limit.
+            Thread.Sleep(20);
+        }
+    }
+
+    public void Dispose()
+    {
+        Flock(_file, LOCK_UN);
+        _file.Dispose();
+    }
+}
