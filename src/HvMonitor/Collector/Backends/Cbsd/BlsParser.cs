@@ -68,7 +68,8 @@ public static class BlsParser
         && CbsdNumbers.IsNumberOrDash(r["pcpu"])
         && IsStatus(r["status"]);
 
-    private static bool IsStatus(string status)
+    /// <summary>One of CBSD's status words, <c>Maintenance</c> with an optional <c>:comment</c> (which may hold blanks).</summary>
+    public static bool IsStatus(string status)
     {
         var word = status.Split(':', 2)[0];
         return StatusWords.Contains(word, StringComparer.Ordinal) && (word == "Maintenance" || !status.Contains(' '));

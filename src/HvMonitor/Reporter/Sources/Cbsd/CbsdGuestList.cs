@@ -1,5 +1,4 @@
-using System.Globalization;
-using System.Text.RegularExpressions;
+using HvMonitor.Collector.Backends.Cbsd;
 
 namespace HvMonitor.Reporter.Sources.Cbsd;
 
@@ -26,40 +25,24 @@ public sealed record CbsdGuestRow(string Name, ulong Jid, string Uuid, string St
 /// debian12  48213  4c4c4544-0034-4d10-8031-b8c04f4a4e32  On
 /// test1     0      0                                     Maintenance:Stopping VM
 /// </code>
-/// The status is last because a Maintenance comment may contain blanks. Colour codes are removed; a line
-/// that is not a VM row (CBSD prints some errors into the table) is returned as rejected. Pure.
+/// The status is last because a Maintenance comment may contain blanks. Read by the collector's CBSD table
+/// reader (colour codes, column -t spacing, a header line) with bls's own status check; a line that is not a
+/// VM row (CBSD prints some errors into the table) is returned as rejected. Pure.
 /// </summary>
-public static partial class CbsdGuestList
+public static class CbsdGuestList
 {
-    public static readonly string[] Command = ["cbsd", "bls", "header=0", "node=", "display=jname,jid,uuid,status", "alljails=0"];
+    private static readonly string[] Columns = ["jname", "jid", "uuid", "status"];
 
-    private static readonly string[] StatusWords = ["On", "Off", "Slave", "Unknown", "Unregister", "Maintenance"];
-
-    [GeneratedRegex(@"\x1b\[[0-9;]*[A-Za-z]")]
-    private static partial Regex AnsiEscape();
+    // After Columns: static fields are initialised in order.
+    public static readonly string[] Command = ["cbsd", "bls", "header=0", "node=", "display=" + string.Join(',', Columns), "alljails=0"];
 
     public static (IReadOnlyList<CbsdGuestRow> Rows, IReadOnlyList<string> Rejected) Parse(string text)
     {
-        var rows = new List<CbsdGuestRow>();
-        var rejected = new List<string>();
-        foreach (var raw in text.Split('\n'))
-        {
-            var line = AnsiEscape().Replace(raw, "").Trim();
-            if (line.Length == 0)
-                continue;
-            var cells = line.Split([' ', '\t'], 4, StringSplitOptions.RemoveEmptyEntries);
-            if (cells.Length == 4 && ulong.TryParse(cells[1], NumberStyles.None, CultureInfo.InvariantCulture, out var jid)
-                && IsStatus(cells[3].Trim()))
-                rows.Add(new CbsdGuestRow(cells[0], jid, cells[2], cells[3].Trim()));
-            else
-                rejected.Add(line);
-        }
-        return (rows, rejected);
-    }
-
-    private static bool IsStatus(string status)
-    {
-        var word = status.Split(':', 2)[0];
-        return StatusWords.Contains(word, StringComparer.Ordinal) && (word == "Maintenance" || !status.Contains(' '));
+        var table = CbsdTableParser.Parse(text, Columns, "status",
+            r => CbsdNumbers.TryUInt64(r["jid"], out _) && BlsParser.IsStatus(r["status"]));
+        var rows = table.Rows
+            .Select(r => new CbsdGuestRow(r["jname"], CbsdNumbers.UInt64OrZero(r["jid"]), r["uuid"], r["status"]))
+            .ToList();
+        return (rows, table.RejectedLines);
     }
 }
