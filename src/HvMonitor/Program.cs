@@ -8,6 +8,6 @@ public static class Program
 {
     public static int Main(string[] args) =>
         args.Length > 0 && args[0] == "report"
-            ? Reporter.ReporterProgram.Run(args[1..], Console.Out, Console.Error)
+            ? Reporter.ReporterProgram.Run(args[1..], Console.Out, Console.Error, Reporter.Sending.ReporterTiming.FromEnvironment())
             : Collector.CollectorProgram.Run(args, Console.OpenStandardOutput(), Console.Error);
 }

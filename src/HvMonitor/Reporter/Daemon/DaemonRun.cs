@@ -1,5 +1,6 @@
-using HvMonitor.Reporter.Logging;
 using System.Runtime.InteropServices;
+using HvMonitor.Reporter.Logging;
+using HvMonitor.Reporter.Sending;
 
 namespace HvMonitor.Reporter.Daemon;
 

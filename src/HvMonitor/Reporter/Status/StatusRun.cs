@@ -1,5 +1,5 @@
 using HvMonitor.Reporter.Candlepin;
-using HvMonitor.Reporter.Daemon;
+using HvMonitor.Reporter.Sending;
 using HvMonitor.Reporter.Logging;
 using HvMonitor.Reporter.Model;
 
