@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using HvMonitor.Reporter.Logging;
 using HvMonitor.Reporter.Sending;
+using HvMonitor.Shared.Platform;
 
 namespace HvMonitor.Reporter.Daemon;
 
@@ -37,6 +38,9 @@ public static class DaemonRun
             stop.Cancel();
             hardStop.CancelAfter(options.Timing.StopGrace);
         }
+        // Started with a signal ignored (nohup, trap '' HUP), .NET would never call these handlers.
+        foreach (var signal in (int[])[SignalDisposition.SIGTERM, SignalDisposition.SIGINT, SignalDisposition.SIGHUP])
+            SignalDisposition.RestoreDefaultIfIgnored(signal);
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; Stop(0); });
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; Stop(1); });
         using var hangUp = PosixSignalRegistration.Create(PosixSignal.SIGHUP, c =>
