@@ -32,7 +32,7 @@ public static class SendModes
             return StatusRun.Run(sections, global.Json, options, stdout, log);
         if (mode == ReportMode.OneShot)
             return OneShotRun.RunAsync(sections, options, log, CancellationToken.None).GetAwaiter().GetResult();
-        return DaemonRun.Run(sections, options, log, () => Reload(configuration, log), LibvirtEventWatcher.Factory(log, options.Timing));
+        return DaemonRun.Run(sections, options, log, Console.Error, () => Reload(configuration, log), LibvirtEventWatcher.Factory(log, options.Timing));
     }
 
     public static IReadOnlyList<ReportSection> Sections(ReporterConfiguration configuration) =>

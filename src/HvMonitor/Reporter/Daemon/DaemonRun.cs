@@ -16,10 +16,11 @@ public static class DaemonRun
     /// <param name="reload">Re-reads the configuration files on SIGHUP; null when they no longer give a
     /// valid configuration (the running one is then kept and the error logged by the loader).</param>
     /// <param name="watchEvents">Starts a section's libvirt lifecycle watcher, or null for none.</param>
-    public static int Run(IReadOnlyList<ReportSection> sections, ReporterRunOptions options, IReporterLog log,
+    /// <param name="stderr">Where the refusal of a second daemon goes, as a plain message.</param>
+    public static int Run(IReadOnlyList<ReportSection> sections, ReporterRunOptions options, IReporterLog log, TextWriter stderr,
         Func<IReadOnlyList<ReportSection>?> reload, Func<ReportSection, Action, IDisposable?>? watchEvents = null)
     {
-        using var pidFile = PidFile.TryCreate(options.Paths.PidFile, log);
+        using var pidFile = PidFile.TryCreate(options.Paths.PidFile, log, stderr);
         if (pidFile is null)
         {
             SystemdNotify.Status("hv-monitor report can't be started: it is already running");
