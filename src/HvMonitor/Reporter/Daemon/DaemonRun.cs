@@ -39,9 +39,10 @@ public static class DaemonRun
             stop.Cancel();
             hardStop.CancelAfter(options.Timing.StopGrace);
         }
-        // Started with a signal ignored (nohup, trap '' HUP), .NET would never call these handlers.
-        foreach (var signal in (int[])[SignalDisposition.SIGTERM, SignalDisposition.SIGINT, SignalDisposition.SIGHUP])
-            SignalDisposition.RestoreDefaultIfIgnored(signal);
+        // Started with a signal ignored (nohup, trap '' HUP), .NET would never call these handlers: it keeps a
+        // signal ignored that is ignored when it is first registered. (SIGINT: Program.Main, before Console.)
+        SignalDisposition.RestoreDefaultIfIgnored(SignalDisposition.SIGHUP);
+        SignalDisposition.RestoreDefaultIfIgnored(SignalDisposition.SIGTERM);
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; Stop(0); });
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; Stop(1); });
         using var hangUp = PosixSignalRegistration.Create(PosixSignal.SIGHUP, c =>
