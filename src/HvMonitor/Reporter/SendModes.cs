@@ -35,7 +35,7 @@ public static class SendModes
         return DaemonRun.Run(sections, options, log, Console.Error, () => Reload(configuration, log), LibvirtEventWatcher.Factory(log, options.Timing));
     }
 
-    public static IReadOnlyList<ReportSection> Sections(ReporterConfiguration configuration) =>
+    private static IReadOnlyList<ReportSection> Sections(ReporterConfiguration configuration) =>
         configuration.Sections.Select(s => new ReportSection(s.Source, s.Destination, Events(s.Settings))).ToList();
 
     /// <summary>libvirt sections get lifecycle events over their own connection, with the section's credentials.</summary>

@@ -93,7 +93,6 @@ public sealed class DestinationTimingTests : StandInCandlepinTest
         WaitForTimer();
         _clock.Advance(TimeSpan.FromSeconds(15));
         Assert.Empty(await poll.WaitAsync(TimeSpan.FromSeconds(10)));
-        Assert.True(destination.WasDelivered("alpha", Report));
         var again = await destination.SendChangedAsync(_ => Report, new HashSet<string>(), default, default);
         Assert.Equal(1, Posts); // unchanged: not sent again
         Assert.Equal(["alpha"], again.Delivered);

@@ -17,8 +17,6 @@ public sealed class CandlepinClient(CandlepinSettings settings, ClientIdentity i
     public const string HeartbeatCapability = "hypervisors_heartbeat";
     public const string AsyncCapability = "hypervisors_async";
 
-    public CandlepinSettings Settings => settings;
-
     /// <summary>PUT heartbeat. False (no request) when the server lacks the capability or reporter_id is empty.</summary>
     public async Task<bool> HeartbeatAsync(string owner, string reporterId, CancellationToken cancellation)
     {

@@ -39,7 +39,7 @@ public sealed partial class Destination : IDestination
     public CandlepinSettings Settings { get; }
     /// <summary>The section names, sorted (virt-who sorts them per destination).</summary>
     public IReadOnlyList<string> Sections { get; }
-    public CandlepinClient Client { get; }
+    private CandlepinClient Client { get; }
     public string Name => string.Join(",", Sections);
     private string? Owner => string.IsNullOrEmpty(Settings.Owner) ? null : Settings.Owner;
 
@@ -64,9 +64,6 @@ public sealed partial class Destination : IDestination
         _pending.RemoveAll(p => p.Hashes.Count == 0);
         _pending.Add(new PendingJob(jobId, hashes));
     }
-
-    public bool WasDelivered(string section, SourceReport report) =>
-        _delivered.TryGetValue(section, out var hash) && hash == CandlepinBodies.Hash(report);
 
     /// <summary>The heartbeat of every cycle, after the job poll (virt-who's order); failures are only logged.</summary>
     public async Task HeartbeatAsync(CancellationToken http)
