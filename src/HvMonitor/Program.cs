@@ -6,8 +6,14 @@ namespace HvMonitor;
 /// </summary>
 public static class Program
 {
-    public static int Main(string[] args) =>
-        args.Length > 0 && args[0] == "report"
-            ? Reporter.ReporterProgram.Run(args[1..], Console.Out, Console.Error)
-            : Collector.CollectorProgram.Run(args, Console.OpenStandardOutput(), Console.Error);
+    public static int Main(string[] args)
+    {
+        if (args.Length == 0 || args[0] != "report")
+            return Collector.CollectorProgram.Run(args, Console.OpenStandardOutput(), Console.Error);
+        // Before Console is first used: .NET sets up its SIGINT handling then, and leaves a SIGINT that is
+        // ignored at that moment (a background job of a script) ignored for good. The reporter always reacts to it.
+        Shared.Platform.SignalDisposition.RestoreDefaultIfIgnored(Shared.Platform.SignalDisposition.SIGINT);
+        // HV_MONITOR_TEST_TIMING, the one test hook, is read here only and passed down.
+        return Reporter.ReporterProgram.Run(args[1..], Console.Out, Console.Error, Reporter.Sending.ReporterTiming.FromEnvironment());
+    }
 }

@@ -7,7 +7,7 @@ namespace HvMonitor.Reporter;
 
 /// <summary>
 /// <c>hv-monitor report …</c>: virt-who's command line (virt-who.md §1 with decision 4), its configuration,
-/// then print mode here, or one-shot / daemon / status in <see cref="SendModes"/> (part 2).
+/// then print mode here, or one-shot / daemon / status in <see cref="SendModes"/>.
 /// </summary>
 public static class ReporterProgram
 {
@@ -21,7 +21,8 @@ public static class ReporterProgram
     public const string JsonWithoutStatusMessage = "The --json option must only be used with the --status option.";
 
     /// <summary><paramref name="args"/> are the arguments after "report".</summary>
-    public static int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr)
+    /// <param name="timing">The daemon's waits: virt-who's unless an end-to-end test shortens them (Program reads the hook).</param>
+    public static int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, Sending.ReporterTiming? timing = null)
     {
         ReportOptions options;
         try
@@ -54,7 +55,7 @@ public static class ReporterProgram
         var log = new TextWriterLog(stderr, LogLevel.Info);
         try
         {
-            return RunConfigured(options, stdout, log);
+            return RunConfigured(options, stdout, log, timing ?? new Sending.ReporterTiming());
         }
         catch (Exception e)
         {
@@ -65,7 +66,7 @@ public static class ReporterProgram
         }
     }
 
-    private static int RunConfigured(ReportOptions options, TextWriter stdout, TextWriterLog log)
+    private static int RunConfigured(ReportOptions options, TextWriter stdout, TextWriterLog log, Sending.ReporterTiming timing)
     {
         // Lines logged before [global] is read go out once its debug flag is known (virt-who.md §6).
         var early = new MemoryLog();
@@ -118,7 +119,7 @@ public static class ReporterProgram
             return PrintMode.Run(configuration, stdout, log);
         }
         var mode = global.Status ? ReportMode.Status : global.OneShot ? ReportMode.OneShot : ReportMode.Daemon;
-        return SendModes.Run(configuration, mode, stdout, log);
+        return SendModes.Run(configuration, mode, stdout, log, timing);
     }
 
     /// <summary>

@@ -1,5 +1,9 @@
 using HvMonitor.Reporter.Config;
+using HvMonitor.Reporter.Daemon;
 using HvMonitor.Reporter.Logging;
+using HvMonitor.Reporter.Sending;
+using HvMonitor.Reporter.Status;
+using HvMonitor.Shared.Libvirt;
 
 namespace HvMonitor.Reporter;
 
@@ -7,12 +11,51 @@ namespace HvMonitor.Reporter;
 public enum ReportMode { OneShot, Daemon, Status }
 
 /// <summary>
-/// PART 2 SEAM (issue 10): one-shot (-o), the daemon (default / -i) and status (-s, -s -j). The command line
-/// has been checked (§1, decision 4) and <paramref name="configuration"/> holds every valid section with
-/// its source and destination. Replace the body; keep the signature.
+/// The modes that contact Candlepin, after <see cref="ReporterProgram"/> checked the command line and the
+/// configuration: -s/-s -j (Status/), -o (Sending/), else the daemon (Daemon/). Adds the log file
+/// (log_dir/log_file) to the given stderr log; status without -d logs only to the file.
 /// </summary>
 public static class SendModes
 {
-    public static int Run(ReporterConfiguration configuration, ReportMode mode, TextWriter stdout, IReporterLog log) =>
-        Daemon.SendModeRunner.Run(configuration, mode, stdout, log);
+    /// <param name="timing">virt-who's waits; shorter only in end-to-end tests (<see cref="ReporterTiming.TestVariable"/>, read by Program).</param>
+    public static int Run(ReporterConfiguration configuration, ReportMode mode, TextWriter stdout, IReporterLog stderrLog, ReporterTiming timing)
+    {
+        var global = configuration.Global;
+        var minimum = global.Debug ? LogLevel.Debug : LogLevel.Info;
+        using var file = new WatchedFileLog(Path.Combine(global.LogDir, global.LogFile), minimum, stderrLog);
+        IReporterLog log = mode == ReportMode.Status && !global.Debug ? file : new TeeLog(stderrLog, file);
+        if (global.LogPerConfig)
+            log.Warning(GlobalSettings.LogPerConfigUnsupported(file.Path));
+        var options = new ReporterRunOptions(TimeSpan.FromSeconds(global.Interval), global.ReporterId, configuration.Paths, timing);
+        var sections = Sections(configuration);
+        if (mode == ReportMode.Status)
+            return StatusRun.Run(sections, global.Json, options, stdout, log);
+        if (mode == ReportMode.OneShot)
+            return OneShotRun.RunAsync(sections, options, log, CancellationToken.None).GetAwaiter().GetResult();
+        return DaemonRun.Run(sections, options, log, Console.Error, () => Reload(configuration, log), LibvirtEventWatcher.Factory(log, options.Timing));
+    }
+
+    private static IReadOnlyList<ReportSection> Sections(ReporterConfiguration configuration) =>
+        configuration.Sections.Select(s => new ReportSection(s.Source, s.Destination, Events(s.Settings))).ToList();
+
+    /// <summary>libvirt sections get lifecycle events over their own connection, with the section's credentials.</summary>
+    private static LibvirtEventSource? Events(SectionSettings settings) =>
+        settings.Type == SectionValidator.LibvirtType
+            ? new LibvirtEventSource(settings.Uri ?? LibvirtConnection.DefaultUri, settings.Username, settings.Password)
+            : null;
+
+    /// <summary>Decision 6: SIGHUP re-reads the configuration files; [global] and the command line stay as started.</summary>
+    private static IReadOnlyList<ReportSection>? Reload(ReporterConfiguration started, IReporterLog log)
+    {
+        try
+        {
+            var reread = new ConfigurationLoader(started.Paths, log) { CbsdCommands = started.CbsdCommands }.Load(_ => started.Global);
+            return Sections(reread);
+        }
+        catch (ConfigurationException e)
+        {
+            log.Error($"{e.Message}; keeping the configuration in use");
+            return null;
+        }
+    }
 }

@@ -50,6 +50,49 @@ public sealed class DaemonTests : StandInCandlepinTest
     }
 
     [Fact]
+    public void EachCycleFirstPollsTheJobThenHeartbeatsThenSendsAsVirtWhoDoes()
+    {
+        Box.RemoteSection("alpha", Box.Host("alpha", (GuestA, true)));
+        using var daemon = Box.StartWithTiming("interval=2,jobpoll=0.5,throttle=1,debounce=0.2,eventgap=0.5,jobtimeout=20,reconnect=1", "-i", "60");
+        WaitUntil(() => Server.Requests.Count >= 16, "three cycles");
+        Assert.Equal(0, daemon.Stop());
+        var requests = Server.Requests.Take(16).ToList();
+        var jobPaths = requests.Where(r => r.PathAfterPrefix.StartsWith("/jobs/", StringComparison.Ordinal)).Select(r => r.PathAfterPrefix).Distinct();
+        Assert.Single(jobPaths); // the one job of the one check-in, asked twice (RUNNING, then FINISHED)
+        string[] ping = ["GET /status/"], capabilities = ["GET /status/", "GET /status"];
+        string[] heartbeat = [.. capabilities, "PUT /hypervisors/ACME_Corp/heartbeat"], job = [.. ping, "GET /jobs/ID"];
+        Assert.Equal(
+            [
+                .. heartbeat, .. capabilities, "POST /hypervisors/ACME_Corp", // start: nothing to poll yet
+                .. job, .. heartbeat, // RUNNING: the section waits, nothing is sent
+                .. job, .. heartbeat, // FINISHED: the unchanged report is not sent again
+            ],
+            requests.Select(r => $"{r.Method} {(r.PathAfterPrefix.StartsWith("/jobs/", StringComparison.Ordinal) ? "/jobs/ID" : r.PathAfterPrefix)}"));
+        Assert.Equal($"{Server.Prefix}/jobs/{jobPaths.Single()[6..]}?result_data=True", requests[7].Target);
+        // The job poll waits (0.5 s) after the check-in; a cycle starts every interval (2 s), never earlier.
+        Assert.True(requests[7].At - requests[5].At >= TimeSpan.FromSeconds(0.45), $"first job poll {requests[7].At - requests[5].At} after the check-in");
+        Assert.True(requests[12].At - requests[7].At >= TimeSpan.FromSeconds(1.9), $"second job poll {requests[12].At - requests[7].At} after the first");
+        Assert.Empty(Server.Violations);
+    }
+
+    [Theory]
+    [InlineData("trap '' HUP TERM; exec \"$0\" \"$@\"", "TERM", 0)]
+    [InlineData("trap '' INT; exec nohup \"$0\" \"$@\"", "INT", 1)]
+    public void ADaemonStartedWithSignalsIgnoredStillReloadsOnSighupAndStops(string prelude, string stopSignal, int exitCode)
+    {
+        Box.RemoteSection("alpha", Box.Host("alpha", (GuestA, true)));
+        using var daemon = Box.StartWrapped(prelude, "-i", "60");
+        WaitUntil(() => Count("POST", "/hypervisors/") == 1, "the first check-in");
+        daemon.Signal("HUP");
+        WaitUntil(() => Count("POST", "/hypervisors/") == 2, "the check-in after SIGHUP");
+        daemon.WaitForLog("Reloading", Patience);
+        daemon.Signal(stopSignal);
+        Assert.True(daemon.Process.WaitForExit(TimeSpan.FromSeconds(15)), $"SIGINT/SIGTERM ignored:\n{daemon.Stderr}");
+        Assert.Equal(exitCode, daemon.Process.ExitCode);
+        Assert.False(File.Exists(Box.PidFile));
+    }
+
+    [Fact]
     public void SigtermDuringARequestLetsItFinishThenExitsZero()
     {
         Box.RemoteSection("alpha", Box.Host("alpha", (GuestA, true)));
@@ -72,7 +115,8 @@ public sealed class DaemonTests : StandInCandlepinTest
 
         var second = Box.Run("-i", "60");
         Assert.Equal(1, second.ExitCode);
-        Assert.Contains("seems to be already running", second.Stderr);
+        // A plain message, as virt-who prints it, not a timestamped log line.
+        Assert.Contains($"hv-monitor report seems to be already running. If not, remove {Box.PidFile}", second.Stderr.Split('\n'));
 
         var text = Box.Run("-s");
         Assert.Equal(0, text.ExitCode);

@@ -1,6 +1,7 @@
 using HvMonitor.IntegrationTests.Candlepin;
 using HvMonitor.Reporter.Config;
-using HvMonitor.Reporter.Daemon;
+using HvMonitor.Reporter.Sending;
+using HvMonitor.Tests.Reporter.Daemon;
 using HvMonitor.Reporter.Logging;
 using HvMonitor.Reporter.Model;
 using Xunit;
@@ -33,8 +34,8 @@ public sealed class DestinationTimingTests : StandInCandlepinTest
             ConsumerCertDir = Pki.ConsumerDir, CaCertDir = Pki.CaDir,
         };
         var paths = new ReporterPaths(_state);
-        var options = new ReporterRunOptions(TimeSpan.FromSeconds(3600), "r", paths, new ReporterTiming());
-        return new Destination(settings, ["alpha"], options, _log, new RunData(paths, _log), _clock);
+        var options = new ReporterRunOptions(TimeSpan.FromSeconds(3600), "r", paths, new ReporterTiming()) { Time = _clock };
+        return new Destination(settings, ["alpha"], options, _log, new RunData(paths, _log));
     }
 
     private static readonly HostGuestReport Report = new("alpha", DateTimeOffset.UtcNow,
@@ -92,7 +93,6 @@ public sealed class DestinationTimingTests : StandInCandlepinTest
         WaitForTimer();
         _clock.Advance(TimeSpan.FromSeconds(15));
         Assert.Empty(await poll.WaitAsync(TimeSpan.FromSeconds(10)));
-        Assert.True(destination.WasDelivered("alpha", Report));
         var again = await destination.SendChangedAsync(_ => Report, new HashSet<string>(), default, default);
         Assert.Equal(1, Posts); // unchanged: not sent again
         Assert.Equal(["alpha"], again.Delivered);

@@ -101,7 +101,8 @@ public sealed class OneShotTests : StandInCandlepinTest
         var r = Box.Run("-o");
         Assert.Equal(1, r.ExitCode);
         Assert.Contains("certificate verify failed", r.Stderr);
-        Assert.Contains(Box.Under("/etc/rhsm/ca/") + "/*.pem", r.Stderr);
+        Assert.Contains($"(trusted: {Box.Under("/etc/rhsm/ca/")}*.pem and the system store;", r.Stderr);
+        Assert.DoesNotContain("//*.pem", r.Stderr);
         Assert.Empty(Server.Requests);
 
         Box.RemoteSection("alpha", Box.Host("alpha", (GuestA, true)), "rhsm_insecure=1");
@@ -120,6 +121,22 @@ public sealed class OneShotTests : StandInCandlepinTest
         Assert.NotEmpty(proxy.Heads);
         Assert.All(proxy.Heads, h => Assert.StartsWith($"CONNECT 127.0.0.1:{Server.Port} HTTP/1.1", h));
         Assert.Single(Server.Calls, c => c.Method == "POST");
+    }
+
+    [Fact]
+    public void AProxyThatRefusesIsNamedWithoutItsCredentials()
+    {
+        var closed = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        closed.Start();
+        int port = ((System.Net.IPEndPoint)closed.LocalEndpoint).Port;
+        closed.Stop();
+        Box.RemoteSection("alpha", Box.Host("alpha", (GuestA, true)),
+            $"rhsm_proxy_hostname=127.0.0.1\nrhsm_proxy_port={port}\nrhsm_proxy_user=puser\nrhsm_proxy_password=pr0xy-pw");
+        var r = Box.Run("-o");
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains($"Unable to connect to the proxy 127.0.0.1:{port} (on the way to 127.0.0.1:{Server.Port}): Connection refused", r.Stderr);
+        Assert.DoesNotContain("pr0xy-pw", r.Stderr + File.ReadAllText(Box.LogFile));
+        Assert.Empty(Server.Requests);
     }
 
     [Fact]

@@ -101,6 +101,20 @@ public sealed class ReporterSandbox : IDisposable
     /// <summary>Starts the daemon with other test timings (e.g. the real interval, short event waits).</summary>
     public RunningReporter StartWithTiming(string timing, params string[] args) => new(Process.Start(StartInfo(timing, args))!);
 
+    /// <summary>
+    /// Starts the daemon through <c>bash -c PRELUDE</c>, where the prelude ends by exec'ing <c>"$0" "$@"</c> (the
+    /// binary and its arguments): e.g. <c>trap '' HUP; exec "$0" "$@"</c> starts it with SIGHUP ignored, as nohup does.
+    /// </summary>
+    public RunningReporter StartWrapped(string prelude, params string[] args)
+    {
+        var psi = StartInfo(ShortTiming, args);
+        psi.FileName = "bash";
+        psi.ArgumentList.Insert(0, "-c");
+        psi.ArgumentList.Insert(1, prelude);
+        psi.ArgumentList.Insert(2, HvMonitorBinary.Path);
+        return new(Process.Start(psi)!);
+    }
+
     /// <summary>Starts the daemon with extra environment variables (e.g. NOTIFY_SOCKET).</summary>
     public RunningReporter StartWithEnvironment(IDictionary<string, string> extra, params string[] args) =>
         StartWithEnvironment(ShortTiming, extra, args);

@@ -13,7 +13,8 @@ public sealed class StatusAndNotifyTests : StandInCandlepinTest
     public async Task StatusReportsAnUnreachableServerAndABrokenSourceAsFailures()
     {
         Box.RemoteSection("alpha", Box.Host("alpha", ("aaaaaaaa-0000-4000-8000-000000000001", true)));
-        Box.RemoteSection("broken", Box.Under("/hosts/missing.xml"));
+        Box.Write("/etc/virt-who.d/broken.conf", $"[broken]\ntype=libvirt\nserver=qemu+tcp://127.0.0.1:1/system\nowner={Server.Owner}\n"
+            + $"rhsm_username={Server.BasicAuth!.Value.User}\nrhsm_password={Server.BasicAuth.Value.Password}\n");
         Box.Write("/etc/virt-who.d/local.conf", "[local]\ntype=libvirt\n");
         await Server.StopAsync();
 
@@ -24,12 +25,13 @@ public sealed class StatusAndNotifyTests : StandInCandlepinTest
         var alpha = configs["alpha"];
         Assert.Equal("success", alpha.GetProperty("source").GetProperty("status").GetString());
         Assert.Equal("failure", alpha.GetProperty("destination").GetProperty("status").GetString());
-        Assert.Equal($"Error during status connection: Unable to connect to 127.0.0.1:{Server.Port}: Connection refused.",
+        // virt-who's texts: Python's socket error for the destination, libvirt's own message for the source.
+        Assert.Equal("Error during status connection: [Errno 111] Connection refused.",
             alpha.GetProperty("destination").GetProperty("message").GetString());
         Assert.Equal(JsonValueKind.Null, alpha.GetProperty("destination").GetProperty("last_successful_send").ValueKind);
         var broken = configs["broken"].GetProperty("source");
         Assert.Equal("failure", broken.GetProperty("status").GetString());
-        Assert.EndsWith(".", broken.GetProperty("message").GetString());
+        Assert.Equal("unable to connect to server at '127.0.0.1:1': Connection refused.", broken.GetProperty("message").GetString());
         // No owner: no destination test, success, connection "".
         var local = configs["local"].GetProperty("destination");
         Assert.Equal(("", "success"), (local.GetProperty("connection").GetString(), local.GetProperty("status").GetString()));
@@ -37,6 +39,32 @@ public sealed class StatusAndNotifyTests : StandInCandlepinTest
 
         var text = Box.Run("-s");
         Assert.Contains("Configuration Name: alpha\nSource Status: \u001b[1;32msuccess\u001b[0;0m\nDestination Status: \u001b[1;31mfailure\u001b[0;0m\n", text.Stdout);
+    }
+
+    [Fact]
+    public void SectionsSharingADestinationShareOneStatusHeartbeat()
+    {
+        Box.RemoteSection("alpha", Box.Host("alpha", (GuestA, true)));
+        Box.RemoteSection("beta", Box.Host("beta", (GuestB, true)));
+        var r = Box.Run("-s", "-j");
+        Assert.Equal(0, r.ExitCode);
+        var heartbeat = Assert.Single(Server.Requests, q => q.Method == "PUT");
+        Assert.Equal($"{Server.Prefix}/hypervisors/ACME_Corp/heartbeat?reporter_id=status_test", heartbeat.Target);
+        Assert.Single(Server.Requests.Select(q => q.Header("X-Correlation-ID")).Distinct());
+        var configs = JsonDocument.Parse(r.Stdout).RootElement.GetProperty("configurations").EnumerateArray().ToList();
+        Assert.Equal(["alpha", "beta"], configs.Select(c => c.GetProperty("name").GetString()));
+        Assert.All(configs, c => Assert.Equal("success", c.GetProperty("destination").GetProperty("status").GetString()));
+    }
+
+    [Fact]
+    public void AServerWithoutHeartbeatsGivesVirtWhosOwnerMessageWithItsDoubleFullStop()
+    {
+        Server.Capabilities = ["hypervisors_async"];
+        Box.RemoteSection("alpha", Box.Host("alpha", (GuestA, true)));
+        var r = Box.Run("-s", "-j");
+        var destination = JsonDocument.Parse(r.Stdout).RootElement.GetProperty("configurations")[0].GetProperty("destination");
+        Assert.Equal("Specified owner 'ACME_Corp' is not accessible..", destination.GetProperty("message").GetString());
+        Assert.DoesNotContain(Server.Requests, q => q.Method == "PUT");
     }
 
     [Fact]

@@ -1,6 +1,5 @@
 using HvMonitor.Reporter.Logging;
 using System.Text.Json;
-using HvMonitor.Reporter.Daemon;
 using HvMonitor.Reporter.Model;
 
 namespace HvMonitor.Reporter.Candlepin;
@@ -17,10 +16,6 @@ public sealed class CandlepinClient(CandlepinSettings settings, ClientIdentity i
 {
     public const string HeartbeatCapability = "hypervisors_heartbeat";
     public const string AsyncCapability = "hypervisors_async";
-
-    public CandlepinSettings Settings => settings;
-
-    public ClientIdentity Identity => identity;
 
     /// <summary>PUT heartbeat. False (no request) when the server lacks the capability or reporter_id is empty.</summary>
     public async Task<bool> HeartbeatAsync(string owner, string reporterId, CancellationToken cancellation)

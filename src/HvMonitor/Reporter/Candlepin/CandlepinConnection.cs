@@ -116,24 +116,16 @@ public sealed class CandlepinConnection : IDisposable
         {
             var why = _trust.LastFailure ?? e.InnerException?.Message ?? e.Message;
             return new CandlepinException(CandlepinFailure.Tls,
-                $"TLS connection to {where} failed: {why} (trusted: {_settings.CaCertDir}/*.pem and the system store; rhsm_insecure=1 skips verification)", inner: e);
+                $"TLS connection to {where} failed: {why} (trusted: {Path.Join(_settings.CaCertDir, "*.pem")} and the system store; rhsm_insecure=1 skips verification)", inner: e);
         }
         if (e.HttpRequestError is HttpRequestError.ResponseEnded or HttpRequestError.InvalidResponse
             || e.InnerException is IOException { InnerException: SocketException { SocketErrorCode: SocketError.ConnectionReset } })
             return new CandlepinException(CandlepinFailure.Interrupted, $"Communication with subscription manager interrupted ({where})", inner: e);
         var socket = e.InnerException as SocketException ?? e.InnerException?.InnerException as SocketException;
-        var reason = socket is not null ? SocketText(socket) : e.Message;
-        return new CandlepinException(CandlepinFailure.Connection, $"Unable to connect to {where}: {reason}", inner: e);
+        return socket is not null
+            ? CandlepinException.ConnectionFailed(where, socket, e)
+            : new CandlepinException(CandlepinFailure.Connection, $"Unable to connect to {where}: {e.Message}", inner: e);
     }
-
-    private static string SocketText(SocketException s) => s.SocketErrorCode switch
-    {
-        SocketError.ConnectionRefused => "Connection refused",
-        SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain => "Name or service not known",
-        SocketError.TimedOut => "Connection timed out",
-        SocketError.NetworkUnreachable or SocketError.HostUnreachable => "No route to host",
-        _ => s.Message,
-    };
 
     private static string HostForUrl(string host) => host.Contains(':') && !host.StartsWith('[') ? $"[{host}]" : host;
 

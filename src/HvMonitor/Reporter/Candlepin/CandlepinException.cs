@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using System.Text.Json;
 
 namespace HvMonitor.Reporter.Candlepin;
@@ -36,8 +37,37 @@ public sealed class CandlepinException(CandlepinFailure failure, string message,
     /// <summary>The Retry-After header of a 429 in seconds, or null when missing or not an integer.</summary>
     public int? RetryAfterSeconds { get; } = retryAfterSeconds;
 
+    /// <summary>
+    /// For a failed TCP connection, the text Python's socket error prints (<c>[Errno 111] Connection refused</c>),
+    /// which virt-who's status shows; null otherwise.
+    /// </summary>
+    public string? PythonSocketText { get; init; }
+
     /// <summary>virt-who waits Retry-After, else 30 s.</summary>
     public TimeSpan RetryAfter(TimeSpan whenMissing) => RetryAfterSeconds is { } s ? TimeSpan.FromSeconds(s) : whenMissing;
+
+    /// <summary>A refused, unreachable or unresolvable connection to <paramref name="where"/> (host:port).</summary>
+    public static CandlepinException ConnectionFailed(string where, SocketException socket, Exception inner) =>
+        new(CandlepinFailure.Connection, $"Unable to connect to {where}: {SocketText(socket)}", inner: inner) { PythonSocketText = PythonText(socket) };
+
+    private static string SocketText(SocketException s) => s.SocketErrorCode switch
+    {
+        SocketError.ConnectionRefused => "Connection refused",
+        SocketError.HostNotFound or SocketError.NoData => "Name or service not known",
+        SocketError.TryAgain => "Temporary failure in name resolution",
+        SocketError.TimedOut => "Connection timed out",
+        SocketError.NetworkUnreachable => "Network is unreachable",
+        SocketError.HostUnreachable => "No route to host",
+        _ => s.Message,
+    };
+
+    /// <summary>Python's <c>str(OSError)</c>: the errno (the platform's, e.g. 111 on Linux) and strerror; gaierror's negative codes for names.</summary>
+    private static string PythonText(SocketException s) => s.SocketErrorCode switch
+    {
+        SocketError.HostNotFound or SocketError.NoData => "[Errno -2] Name or service not known",
+        SocketError.TryAgain => "[Errno -3] Temporary failure in name resolution",
+        _ => $"[Errno {s.NativeErrorCode.ToString(System.Globalization.CultureInfo.InvariantCulture)}] {SocketText(s)}",
+    };
 
     /// <summary>Maps a non-2xx answer the way rhsm.connection and virt-who word it.</summary>
     public static CandlepinException FromResponse(string method, string path, HttpStatusCode status, string? reason, string body, string? retryAfter)

@@ -20,10 +20,19 @@ public static class ProxyTunnel
         if (proxy is null || string.IsNullOrEmpty(proxy.Hostname) || Bypasses(noProxy, target.Host))
             return await OpenAsync(target.Host, target.Port, cancellation).ConfigureAwait(false);
 
-        var stream = await OpenAsync(proxy.Hostname, proxy.Port, cancellation).ConfigureAwait(false);
+        var hostPort = $"{target.Host}:{target.Port.ToString(CultureInfo.InvariantCulture)}";
+        Stream stream;
         try
         {
-            var hostPort = $"{target.Host}:{target.Port.ToString(CultureInfo.InvariantCulture)}";
+            stream = await OpenAsync(proxy.Hostname, proxy.Port, cancellation).ConfigureAwait(false);
+        }
+        catch (SocketException e)
+        {
+            // Name the proxy, not only the Candlepin host behind it: that is where the connection failed.
+            throw CandlepinException.ConnectionFailed($"the proxy {Name(proxy)} (on the way to {hostPort})", e, e);
+        }
+        try
+        {
             var request = new StringBuilder()
                 .Append("CONNECT ").Append(hostPort).Append(" HTTP/1.1\r\n")
                 .Append("Host: ").Append(hostPort).Append("\r\n")
@@ -37,7 +46,7 @@ public static class ProxyTunnel
             var parts = statusLine.Split(' ', 3);
             if (parts.Length < 2 || parts[1] != "200")
                 throw new CandlepinException(CandlepinFailure.Connection,
-                    $"Unable to connect to {hostPort}: the proxy {proxy.Hostname}:{proxy.Port} refused the tunnel ({statusLine.Trim()})");
+                    $"Unable to connect to {hostPort}: the proxy {Name(proxy)} refused the tunnel ({statusLine.Trim()})");
             return stream;
         }
         catch
@@ -45,6 +54,14 @@ public static class ProxyTunnel
             await stream.DisposeAsync().ConfigureAwait(false);
             throw;
         }
+    }
+
+    /// <summary>host:port of the proxy for messages; a user or password written into the host setting is left out.</summary>
+    public static string Name(ProxySettings proxy)
+    {
+        var host = proxy.Hostname;
+        int at = host.LastIndexOf('@');
+        return $"{(at >= 0 ? host[(at + 1)..] : host)}:{proxy.Port.ToString(CultureInfo.InvariantCulture)}";
     }
 
     private static async Task<Stream> OpenAsync(string host, int port, CancellationToken cancellation)

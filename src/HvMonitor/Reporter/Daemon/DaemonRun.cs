@@ -1,5 +1,7 @@
-using HvMonitor.Reporter.Logging;
 using System.Runtime.InteropServices;
+using HvMonitor.Reporter.Logging;
+using HvMonitor.Reporter.Sending;
+using HvMonitor.Shared.Platform;
 
 namespace HvMonitor.Reporter.Daemon;
 
@@ -14,10 +16,11 @@ public static class DaemonRun
     /// <param name="reload">Re-reads the configuration files on SIGHUP; null when they no longer give a
     /// valid configuration (the running one is then kept and the error logged by the loader).</param>
     /// <param name="watchEvents">Starts a section's libvirt lifecycle watcher, or null for none.</param>
-    public static int Run(IReadOnlyList<ReportSection> sections, ReporterRunOptions options, IReporterLog log,
+    /// <param name="stderr">Where the refusal of a second daemon goes, as a plain message.</param>
+    public static int Run(IReadOnlyList<ReportSection> sections, ReporterRunOptions options, IReporterLog log, TextWriter stderr,
         Func<IReadOnlyList<ReportSection>?> reload, Func<ReportSection, Action, IDisposable?>? watchEvents = null)
     {
-        using var pidFile = PidFile.TryCreate(options.Paths.PidFile, log);
+        using var pidFile = PidFile.TryCreate(options.Paths.PidFile, log, stderr);
         if (pidFile is null)
         {
             SystemdNotify.Status("hv-monitor report can't be started: it is already running");
@@ -36,6 +39,10 @@ public static class DaemonRun
             stop.Cancel();
             hardStop.CancelAfter(options.Timing.StopGrace);
         }
+        // Started with a signal ignored (nohup, trap '' HUP), .NET would never call these handlers: it keeps a
+        // signal ignored that is ignored when it is first registered. (SIGINT: Program.Main, before Console.)
+        SignalDisposition.RestoreDefaultIfIgnored(SignalDisposition.SIGHUP);
+        SignalDisposition.RestoreDefaultIfIgnored(SignalDisposition.SIGTERM);
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; Stop(0); });
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; Stop(1); });
         using var hangUp = PosixSignalRegistration.Create(PosixSignal.SIGHUP, c =>

@@ -1,12 +1,9 @@
 using System.Runtime.InteropServices;
 using HvMonitor.Reporter.Logging;
-using HvMonitor.Reporter.Model;
+using HvMonitor.Reporter.Sending;
 using HvMonitor.Shared.Libvirt;
 
 namespace HvMonitor.Reporter.Daemon;
-
-/// <summary>Where a section's libvirt lifecycle events come from: its URI and credentials.</summary>
-public sealed record LibvirtEventSource(string Uri, string? Username = null, Secret? Password = null);
 
 /// <summary>
 /// Watches one libvirt URI for domain lifecycle events (defined, undefined, started, suspended, resumed,

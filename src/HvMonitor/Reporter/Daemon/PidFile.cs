@@ -14,14 +14,16 @@ public sealed class PidFile : IDisposable
 
     private PidFile(string path) => _path = path;
 
-    public static PidFile? TryCreate(string path, IReporterLog log)
+    /// <summary>Null when another daemon lives: then <paramref name="stderr"/> got virt-who's plain message (not a log line).</summary>
+    public static PidFile? TryCreate(string path, IReporterLog log, TextWriter stderr)
     {
         if (File.Exists(path))
         {
             var text = SafeRead(path);
             if (int.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && pid != Environment.ProcessId && IsAlive(pid))
             {
-                log.Error($"hv-monitor report seems to be already running. If not, remove {path}");
+                stderr.WriteLine($"hv-monitor report seems to be already running. If not, remove {path}");
+                stderr.Flush();
                 return null;
             }
             log.Info("PID file exists but associated process does not, deleting PID file");

@@ -17,7 +17,7 @@ public static class SystemdNotify
 
     public static void Reloading() => Send("RELOADING=1");
 
-    public static void Send(string state)
+    private static void Send(string state)
     {
         var socketPath = Environment.GetEnvironmentVariable("NOTIFY_SOCKET");
         if (string.IsNullOrEmpty(socketPath))

@@ -14,7 +14,7 @@ public static class PrintMode
     public static int Run(ReporterConfiguration configuration, TextWriter stdout, IReporterLog log)
     {
         // virt-who.md §4.4: every run, -p included, first adds the missing run_data.json entries (under the flock).
-        new Daemon.RunData(configuration.Paths, log).EnsureEntries(configuration.Sections.Select(s => s.Name));
+        new Sending.RunData(configuration.Paths, log).EnsureEntries(configuration.Sections.Select(s => s.Name));
         var reports = CollectAll(configuration, log, CancellationToken.None);
         stdout.Write(PrintReport.Render(reports));
         stdout.Flush();

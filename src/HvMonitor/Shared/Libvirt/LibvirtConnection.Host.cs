@@ -35,7 +35,7 @@ public sealed unsafe partial class LibvirtConnection
             };
             var conn = virConnectOpenAuth(uri, &auth, ConnectReadOnly);
             if (conn == IntPtr.Zero)
-                throw new LibvirtException($"cannot connect to libvirt at '{uri}': {LastError()}");
+                throw LibvirtException.CannotConnect(uri, LastError());
             return new LibvirtConnection(conn, uri);
         }
         finally

@@ -111,7 +111,7 @@ public sealed unsafe partial class LibvirtConnection : IDisposable
         SilenceErrorPrinting();
         var conn = virConnectOpenReadOnly(uri);
         if (conn == IntPtr.Zero)
-            throw new LibvirtException($"cannot connect to libvirt at '{uri}': {LastError()}");
+            throw LibvirtException.CannotConnect(uri, LastError());
         return new LibvirtConnection(conn, uri);
     }
 
@@ -196,4 +196,11 @@ public sealed unsafe partial class LibvirtConnection : IDisposable
     }
 }
 
-public sealed class LibvirtException(string message) : Exception(message);
+public sealed class LibvirtException(string message, string? libvirtMessage = null) : Exception(message)
+{
+    /// <summary>libvirt's own text (virGetLastErrorMessage), e.g. for the reporter's status, which shows it as virt-who does.</summary>
+    public string LibvirtMessage => libvirtMessage ?? Message;
+
+    public static LibvirtException CannotConnect(string uri, string libvirtMessage) =>
+        new($"cannot connect to libvirt at '{uri}': {libvirtMessage}", libvirtMessage);
+}

@@ -3,7 +3,7 @@ using HvMonitor.Reporter.Candlepin;
 using HvMonitor.Reporter.Model;
 using HvMonitor.Reporter.Json;
 
-namespace HvMonitor.Reporter.Daemon;
+namespace HvMonitor.Reporter.Sending;
 
 /// <summary>What one send did, per section: delivered at once (legacy, local), submitted as a job, or failed.</summary>
 public sealed record SendOutcome(IReadOnlyList<string> Delivered, IReadOnlyList<string> Submitted, IReadOnlyList<string> Failed, string? JobId);

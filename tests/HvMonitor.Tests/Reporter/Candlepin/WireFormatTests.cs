@@ -3,7 +3,7 @@ using HvMonitor.Reporter.Model;
 using Xunit;
 using HvMonitor.Reporter.Json;
 
-namespace HvMonitor.Tests.ReporterSend;
+namespace HvMonitor.Tests.Reporter.Candlepin;
 
 /// <summary>The wire format: Python json.dumps layout, bodies, paths and query strings, hashes (virt-who.md §5).</summary>
 public sealed class WireFormatTests

@@ -1,11 +1,10 @@
-using HvMonitor.Reporter.Daemon;
 using HvMonitor.Reporter.Status;
 using Xunit;
 
-namespace HvMonitor.Tests.ReporterSend;
+namespace HvMonitor.Tests.Reporter.Status;
 
-/// <summary>-s / -s -j layouts (virt-who.md §4.2–4.3) and the test-only timing variable.</summary>
-public sealed class StatusAndTimingTests
+/// <summary>-s / -s -j layouts (virt-who.md §4.2–4.3).</summary>
+public sealed class StatusFormatterTests
 {
     private static readonly ConfigurationStatus Good = new("esx conf", new StatusSide("qemu+ssh://h/system", null), "2026-11-22 04:30:15 UTC", 1, 16,
         new StatusSide("cp.example.com", null), "2026-11-22 04:30:17 UTC", "FINISHED");
@@ -62,16 +61,4 @@ public sealed class StatusAndTimingTests
         }
 
         """.ReplaceLineEndings("\n"), StatusFormatter.Json([Good, Bad]));
-
-    [Fact]
-    public void TimingDefaultsAreVirtWhosAndTheTestVariableShortensThem()
-    {
-        var defaults = ReporterTiming.Parse(null);
-        Assert.Equal((TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(60)), (defaults.JobPollDelay, defaults.ThrottleDefault, defaults.EventMinimumGap));
-        Assert.Equal(TimeSpan.FromSeconds(3600), defaults.Interval(TimeSpan.FromSeconds(3600)));
-        var test = ReporterTiming.Parse("interval=1.5, jobpoll=0.2,bogus,throttle=x");
-        Assert.Equal(TimeSpan.FromSeconds(1.5), test.Interval(TimeSpan.FromSeconds(3600)));
-        Assert.Equal(TimeSpan.FromSeconds(0.2), test.JobPollDelay);
-        Assert.Equal(TimeSpan.FromSeconds(30), test.ThrottleDefault);
-    }
 }

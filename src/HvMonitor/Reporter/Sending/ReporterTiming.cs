@@ -1,12 +1,12 @@
 using System.Globalization;
 
-namespace HvMonitor.Reporter.Daemon;
+namespace HvMonitor.Reporter.Sending;
 
 /// <summary>
 /// Every wait of the reporter in one place, with virt-who's values (virt-who.md §5.4–5.5, §6, decision 7).
-/// Tests shorten them through the test-only environment variable <see cref="TestVariable"/>
-/// (e.g. <c>interval=2,jobpoll=0.2,throttle=1,debounce=0.2,eventgap=1</c>, seconds); it is not documented
-/// for users and nothing else reads it.
+/// End-to-end tests shorten them through the one test hook, the environment variable <see cref="TestVariable"/>
+/// (e.g. <c>interval=2,jobpoll=0.2,throttle=1,debounce=0.2,eventgap=1</c>, seconds): only <c>Program.Main</c>
+/// reads it and passes the result down. Unit tests pass their own values and a hand-moved clock instead.
 /// </summary>
 public sealed record ReporterTiming
 {

@@ -6,7 +6,7 @@ using HvMonitor.Reporter.Json;
 using HvMonitor.Reporter.Logging;
 using HvMonitor.Shared.Platform;
 
-namespace HvMonitor.Reporter.Daemon;
+namespace HvMonitor.Reporter.Sending;
 
 /// <summary>One value of run_data.json: a string, an integer or null.</summary>
 public sealed record RunValue(string? Text, long? Number = null)

@@ -2,7 +2,7 @@ using HvMonitor.Reporter.Logging;
 using HvMonitor.Reporter.Candlepin;
 using HvMonitor.Reporter.Model;
 
-namespace HvMonitor.Reporter.Daemon;
+namespace HvMonitor.Reporter.Sending;
 
 /// <summary>
 /// One Candlepin destination: the sections whose settings are equal (virt-who.md §2.12), one identity
@@ -12,7 +12,7 @@ namespace HvMonitor.Reporter.Daemon;
 /// </summary>
 /// <remarks>Two tokens: <c>wait</c> ends the waits (SIGTERM); <c>http</c> only a request past the stop
 /// grace, so no request is cut in half.</remarks>
-public sealed partial class Destination
+public sealed partial class Destination : IDestination
 {
     private readonly ReporterRunOptions _options;
     private readonly IReporterLog _log;
@@ -25,28 +25,28 @@ public sealed partial class Destination
 
     private sealed record PendingJob(string JobId, Dictionary<string, string> Hashes);
 
-    public Destination(CandlepinSettings settings, IEnumerable<string> sections, ReporterRunOptions options, IReporterLog log, RunData runData, TimeProvider time)
+    public Destination(CandlepinSettings settings, IEnumerable<string> sections, ReporterRunOptions options, IReporterLog log, RunData runData)
     {
         Settings = settings;
         Sections = sections.Order(StringComparer.Ordinal).ToList();
         _options = options;
         _log = log;
         _runData = runData;
-        _time = time;
+        _time = options.Time;
         Client = new CandlepinClient(settings, ClientIdentity.Create(), log);
     }
 
     public CandlepinSettings Settings { get; }
     /// <summary>The section names, sorted (virt-who sorts them per destination).</summary>
     public IReadOnlyList<string> Sections { get; }
-    public CandlepinClient Client { get; }
+    private CandlepinClient Client { get; }
     public string Name => string.Join(",", Sections);
     private string? Owner => string.IsNullOrEmpty(Settings.Owner) ? null : Settings.Owner;
 
     /// <summary>Groups sections by equal destination settings, in section-name order (decision 8).</summary>
-    public static List<Destination> For(IEnumerable<ReportSection> sections, ReporterRunOptions options, IReporterLog log, RunData runData, TimeProvider time) =>
+    public static List<Destination> For(IEnumerable<ReportSection> sections, ReporterRunOptions options, IReporterLog log, RunData runData) =>
         sections.GroupBy(s => s.Destination)
-            .Select(g => new Destination(g.Key, g.Select(s => s.Name), options, log, runData, time))
+            .Select(g => new Destination(g.Key, g.Select(s => s.Name), options, log, runData))
             .OrderBy(d => d.Sections[0], StringComparer.Ordinal)
             .ToList();
 
@@ -65,10 +65,7 @@ public sealed partial class Destination
         _pending.Add(new PendingJob(jobId, hashes));
     }
 
-    public bool WasDelivered(string section, SourceReport report) =>
-        _delivered.TryGetValue(section, out var hash) && hash == CandlepinBodies.Hash(report);
-
-    /// <summary>The heartbeat at the start of every cycle; failures are only logged.</summary>
+    /// <summary>The heartbeat of every cycle, after the job poll (virt-who's order); failures are only logged.</summary>
     public async Task HeartbeatAsync(CancellationToken http)
     {
         if (Owner is not { } owner)

@@ -1,4 +1,4 @@
-namespace HvMonitor.IntegrationTests.Reporter;
+namespace HvMonitor.Tests.Reporter.Daemon;
 
 /// <summary>
 /// A clock the test moves by hand: timers (and so Task.Delay with this provider) fire only when
