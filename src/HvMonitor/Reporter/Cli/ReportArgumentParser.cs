@@ -11,8 +11,17 @@ public static class ReportArgumentParser
 
     public static ReportOptions Parse(IReadOnlyList<string> args)
     {
-        if (args.Count > 0 && args[0] == EncryptPasswordCommand)
-            return ParseEncryptPassword(args.Skip(1).ToList());
+        // --sysroot may come before the subcommand too: "report --sysroot D encrypt-password -p PW".
+        int skip = 0;
+        var leading = new List<string>();
+        while (skip < args.Count && (args[skip] == "--sysroot" || args[skip].StartsWith("--sysroot=", StringComparison.Ordinal)))
+        {
+            int width = args[skip] == "--sysroot" ? 2 : 1;
+            leading.AddRange(args.Skip(skip).Take(width));
+            skip += width;
+        }
+        if (skip < args.Count && args[skip] == EncryptPasswordCommand)
+            return ParseEncryptPassword([.. leading, .. args.Skip(skip + 1)]);
         var options = new ReportOptions();
         var configs = new List<string>();
         var unrecognized = new List<string>();
@@ -82,7 +91,7 @@ public static class ReportArgumentParser
             unrecognized.Add(arg);
         }
         if (unrecognized.Count > 0 && options.Action != ReportAction.Help)
-            throw new ReportUsageException($"unrecognized arguments: {string.Join(' ', unrecognized)}");
+            throw new ReportUsageException($"unrecognized arguments: {string.Join(' ', WithoutPasswords(unrecognized))}");
         if (options.RecordDirectory is not null && options.ReplayDirectory is not null)
             throw new ReportUsageException("argument --replay: not allowed with argument --record");
         return options with { Configs = configs };
@@ -108,8 +117,50 @@ public static class ReportArgumentParser
             else if (arg.StartsWith("--sysroot=", StringComparison.Ordinal))
                 options = options with { Sysroot = arg["--sysroot=".Length..], SysrootGiven = true };
             else
-                throw new ReportUsageException($"unrecognized arguments: {arg}", encryptPassword: true);
+                throw new ReportUsageException($"unrecognized arguments: {Quotable(arg)}", encryptPassword: true);
         }
         return options;
+    }
+
+    /// <summary>An unknown argument of encrypt-password: an option's name is shown (its "=value" masked), a
+    /// bare word is not, since it may be the password typed without -p.</summary>
+    private static string Quotable(string arg)
+    {
+        if (!arg.StartsWith('-'))
+            return Shared.Text.UriCredentials.Mask;
+        int eq = arg.IndexOf('=');
+        return eq < 0 ? arg : arg[..(eq + 1)] + Shared.Text.UriCredentials.Mask;
+    }
+
+    /// <summary>
+    /// Arguments to quote in a usage error, with every value given to a password option (after
+    /// encrypt-password: <c>-p PW</c>, <c>-pPW</c>, <c>--password PW</c>, <c>--password=PW</c>) replaced by a
+    /// mask and URI passwords masked: a refused command line must not print a secret back.
+    /// </summary>
+    public static IEnumerable<string> WithoutPasswords(IReadOnlyList<string> args)
+    {
+        bool afterSubcommand = false;
+        for (int i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            if (arg == EncryptPasswordCommand)
+                afterSubcommand = true;
+            if (afterSubcommand && arg is "-p" or "--password")
+            {
+                yield return arg;
+                if (i + 1 < args.Count)
+                {
+                    i++;
+                    yield return Shared.Text.UriCredentials.Mask;
+                }
+                continue;
+            }
+            if (afterSubcommand && arg.StartsWith("--password=", StringComparison.Ordinal))
+                yield return "--password=" + Shared.Text.UriCredentials.Mask;
+            else if (afterSubcommand && arg.StartsWith("-p", StringComparison.Ordinal) && !arg.StartsWith("--", StringComparison.Ordinal))
+                yield return "-p" + Shared.Text.UriCredentials.Mask;
+            else
+                yield return Shared.Text.UriCredentials.MaskPasswords(arg);
+        }
     }
 }

@@ -22,7 +22,7 @@ public sealed record GlobalSettings
     public bool Json { get; init; }
     public bool LogPerConfig { get; init; }
     public required string ReporterId { get; init; }
-    /// <summary>Already under --sysroot when it is the default; an admin's value is used as written.</summary>
+    /// <summary>Already under --sysroot (the default and an admin's value alike).</summary>
     public required string LogDir { get; init; }
     public string LogFile { get; init; } = "rhsm.log";
     /// <summary><c>configs</c> / <c>-c</c>: when they give sections, only those are sources.</summary>

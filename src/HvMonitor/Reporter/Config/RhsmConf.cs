@@ -60,7 +60,8 @@ public sealed record RhsmConf
         }
         try
         {
-            return Parse(File.ReadAllText(path), path);
+            // Only a regular file of bounded size: a FIFO or /dev/zero in its place must not hang or fill memory.
+            return Parse(Shared.Platform.RegularFile.ReadAllText(path), path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or IniSyntaxException)
         {
