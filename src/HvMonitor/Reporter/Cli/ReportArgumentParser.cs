@@ -25,9 +25,18 @@ public static class ReportArgumentParser
         var options = new ReportOptions();
         var configs = new List<string>();
         var unrecognized = new List<string>();
+        // After a misplaced "encrypt-password", any unknown word may be the password: never quote it.
+        bool afterSubcommand = false;
+        void Unrecognized(string shown) => unrecognized.Add(afterSubcommand ? Quotable(shown) : Shared.Text.UriCredentials.MaskPasswords(shown));
         for (int i = 0; i < args.Count; i++)
         {
             var arg = args[i];
+            if (arg == EncryptPasswordCommand)
+            {
+                Unrecognized(arg);
+                afterSubcommand = true;
+                continue;
+            }
             if (arg.StartsWith("--", StringComparison.Ordinal) && arg.Length > 2)
             {
                 int eq = arg.IndexOf('=');
@@ -53,7 +62,7 @@ public static class ReportArgumentParser
                     case "--sysroot": options = options with { Sysroot = Value("--sysroot"), SysrootGiven = true }; break;
                     case "--record": options = options with { RecordDirectory = Value("--record") }; break;
                     case "--replay": options = options with { ReplayDirectory = Value("--replay") }; break;
-                    default: unrecognized.Add(arg); break;
+                    default: Unrecognized(arg); break;
                 }
                 continue;
             }
@@ -81,17 +90,17 @@ public static class ReportArgumentParser
                         case 'i': options = options with { Interval = TakeValue("-i/--interval") }; break;
                         case 'c': configs.Add(TakeValue("-c/--config")); break;
                         default:
-                            unrecognized.Add(j == 1 ? arg : "-" + arg[j..]);
+                            Unrecognized(j == 1 ? arg : "-" + arg[j..]);
                             j = arg.Length;
                             break;
                     }
                 }
                 continue;
             }
-            unrecognized.Add(arg);
+            Unrecognized(arg);
         }
         if (unrecognized.Count > 0 && options.Action != ReportAction.Help)
-            throw new ReportUsageException($"unrecognized arguments: {string.Join(' ', WithoutPasswords(unrecognized))}");
+            throw new ReportUsageException($"unrecognized arguments: {string.Join(' ', unrecognized)}");
         if (options.RecordDirectory is not null && options.ReplayDirectory is not null)
             throw new ReportUsageException("argument --replay: not allowed with argument --record");
         return options with { Configs = configs };
@@ -126,41 +135,11 @@ public static class ReportArgumentParser
     /// bare word is not, since it may be the password typed without -p.</summary>
     private static string Quotable(string arg)
     {
-        if (!arg.StartsWith('-'))
+        if (arg == EncryptPasswordCommand || (arg.Length == 2 && arg[0] == '-'))
+            return arg;
+        if (!arg.StartsWith("--", StringComparison.Ordinal))
             return Shared.Text.UriCredentials.Mask;
         int eq = arg.IndexOf('=');
         return eq < 0 ? arg : arg[..(eq + 1)] + Shared.Text.UriCredentials.Mask;
-    }
-
-    /// <summary>
-    /// Arguments to quote in a usage error, with every value given to a password option (after
-    /// encrypt-password: <c>-p PW</c>, <c>-pPW</c>, <c>--password PW</c>, <c>--password=PW</c>) replaced by a
-    /// mask and URI passwords masked: a refused command line must not print a secret back.
-    /// </summary>
-    public static IEnumerable<string> WithoutPasswords(IReadOnlyList<string> args)
-    {
-        bool afterSubcommand = false;
-        for (int i = 0; i < args.Count; i++)
-        {
-            var arg = args[i];
-            if (arg == EncryptPasswordCommand)
-                afterSubcommand = true;
-            if (afterSubcommand && arg is "-p" or "--password")
-            {
-                yield return arg;
-                if (i + 1 < args.Count)
-                {
-                    i++;
-                    yield return Shared.Text.UriCredentials.Mask;
-                }
-                continue;
-            }
-            if (afterSubcommand && arg.StartsWith("--password=", StringComparison.Ordinal))
-                yield return "--password=" + Shared.Text.UriCredentials.Mask;
-            else if (afterSubcommand && arg.StartsWith("-p", StringComparison.Ordinal) && !arg.StartsWith("--", StringComparison.Ordinal))
-                yield return "-p" + Shared.Text.UriCredentials.Mask;
-            else
-                yield return Shared.Text.UriCredentials.MaskPasswords(arg);
-        }
     }
 }

@@ -39,13 +39,6 @@ public sealed record GlobalSettings
     }
 
     public const string IntervalWarning = "Interval value can't be lower than 60 seconds. Default value of 3600 seconds will be used.";
-
-    /// <summary>
-    /// virt-who's log_per_config splits its Python loggers into one file each; hv-monitor has no such loggers,
-    /// so the setting is only named once at start and everything goes to <paramref name="target"/>.
-    /// </summary>
-    public static string LogPerConfigUnsupported(string target) =>
-        $"log_per_config is not supported by hv-monitor; everything is logged to {target}";
 }
 
 /// <summary>Validates the [global] section: a pure function of its options to settings and messages.</summary>

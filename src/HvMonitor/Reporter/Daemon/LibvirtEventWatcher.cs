@@ -6,7 +6,8 @@ using HvMonitor.Shared.Libvirt;
 namespace HvMonitor.Reporter.Daemon;
 
 /// <summary>Where a section's libvirt lifecycle events come from: its URI and credentials.</summary>
-public sealed record LibvirtEventSource(string Uri, string? Username = null, Secret? Password = null);
+/// <param name="Uri">null: the local libvirt, opened with no URI so that libvirt picks its default.</param>
+public sealed record LibvirtEventSource(string? Uri, string? Username = null, Secret? Password = null);
 
 /// <summary>
 /// Watches one libvirt URI for domain lifecycle events (defined, undefined, started, suspended, resumed,
@@ -18,7 +19,7 @@ public sealed record LibvirtEventSource(string Uri, string? Username = null, Sec
 public sealed unsafe class LibvirtEventWatcher : IDisposable
 {
     private readonly LibvirtEventSource _source;
-    private readonly string _uri;
+    private string _uri;
     private readonly Action _onEvent;
     private readonly IReporterLog _log;
     private readonly ReporterTiming _timing;
@@ -32,7 +33,7 @@ public sealed unsafe class LibvirtEventWatcher : IDisposable
     private LibvirtEventWatcher(LibvirtEventSource source, Action onEvent, IReporterLog log, ReporterTiming timing)
     {
         _source = source;
-        _uri = source.Uri;
+        _uri = source.Uri ?? "";
         _onEvent = onEvent;
         _log = log;
         _timing = timing;
@@ -97,8 +98,8 @@ public sealed unsafe class LibvirtEventWatcher : IDisposable
         try
         {
             conn = _source.Password is { } password
-                ? LibvirtConnection.OpenReadOnly(_uri, _source.Username, password.Reveal())
-                : LibvirtConnection.OpenReadOnly(_uri);
+                ? LibvirtConnection.OpenReadOnly(_source.Uri, _source.Username, password.Reveal())
+                : LibvirtConnection.OpenReadOnly(_source.Uri);
         }
         catch (LibvirtException e)
         {
@@ -106,6 +107,7 @@ public sealed unsafe class LibvirtEventWatcher : IDisposable
             return false;
         }
         _closed = false;
+        _uri = conn.Uri; // for a local section (no URI), the one libvirt chose
         var opaque = GCHandle.ToIntPtr(_self);
         try
         {

@@ -75,12 +75,15 @@ public sealed class MemoryLog : IReporterLog
     }
 }
 
-/// <summary>Sends every line to several logs (stderr and a log file).</summary>
-public sealed class TeeLog(params IReporterLog[] logs) : IReporterLog
+/// <summary>Sends every line to several logs (stderr and a log file); a named part's lines go to each log's
+/// log for that name (stderr, and that part's own file with log_per_config).</summary>
+public sealed class TeeLog(params IReporterLog[] logs) : IReporterLog, INamedLogs
 {
     public void Write(LogLevel level, string message)
     {
         foreach (var log in logs)
             log.Write(level, message);
     }
+
+    public IReporterLog ForLogger(string name) => new TeeLog(logs.Select(l => l.ForLogger(name)).ToArray());
 }

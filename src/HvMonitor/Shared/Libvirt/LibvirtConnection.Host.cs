@@ -20,7 +20,6 @@ public sealed unsafe partial class LibvirtConnection
     /// </summary>
     public static LibvirtConnection OpenReadOnly(string? uri, string? username, string password)
     {
-        uri ??= DefaultUri;
         SilenceErrorPrinting();
         var handle = GCHandle.Alloc(new Credentials(username, password));
         try
@@ -35,8 +34,8 @@ public sealed unsafe partial class LibvirtConnection
             };
             var conn = virConnectOpenAuth(uri, &auth, ConnectReadOnly);
             if (conn == IntPtr.Zero)
-                throw new LibvirtException($"cannot connect to libvirt at '{uri}': {LastError()}");
-            return new LibvirtConnection(conn, uri);
+                throw new LibvirtException($"cannot connect to {Describe(uri)}: {LastError()}");
+            return new LibvirtConnection(conn, uri ?? ChosenUri(conn));
         }
         finally
         {

@@ -1,7 +1,6 @@
 using System.Text;
-using HvMonitor.Reporter.Logging;
 
-namespace HvMonitor.Reporter.Daemon;
+namespace HvMonitor.Reporter.Logging;
 
 /// <summary>
 /// The log file <c>log_dir/log_file</c> (default /var/log/rhsm/rhsm.log), like Python's WatchedFileHandler:
