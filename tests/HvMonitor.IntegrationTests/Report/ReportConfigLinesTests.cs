@@ -120,6 +120,35 @@ public sealed partial class ReportConfigLinesTests
         Assert.Contains($"\"guestId\": \"{TestDriverGuest()}\"", hypervisors.Stdout);
     }
 
+    /// <summary>
+    /// Without LIBVIRT_DEFAULT_URI, libvirt's own choice applies: for a non-root user, uri_default in
+    /// $XDG_CONFIG_HOME/libvirt/libvirt.conf. (hv-monitor used to open qemu:///system here.) The binary is copied
+    /// where the unprivileged user can run it.
+    /// </summary>
+    [Fact]
+    public void ALocalSectionFollowsUriDefaultFromLibvirtConf()
+    {
+        using var run = ReportRun.With("[local]\ntype=libvirt\n");
+        var home = Directory.CreateTempSubdirectory("hvm-nobody-").FullName;
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(home, "libvirt"));
+            File.WriteAllText(Path.Combine(home, "libvirt", "libvirt.conf"), $"uri_default = \"{TestUri}\"\n");
+            var binary = Path.Combine(home, "hv-monitor");
+            File.Copy(HvMonitorBinary.Path, binary);
+            Shell.Check("chmod", "-R", "a+rwX", home, run.Root);
+            var r = Shell.Run("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", "env", "-u", "LIBVIRT_DEFAULT_URI",
+                $"HOME={home}", $"XDG_CONFIG_HOME={home}", $"XDG_RUNTIME_DIR={home}", binary, "report", "-p", "--sysroot", run.Root]);
+            Assert.True(r.ExitCode == 0, r.Stderr);
+            Assert.Contains("[INFO] Using libvirt url: \"\"", Lines(r));
+            Assert.Contains($"\"guestId\": \"{TestDriverGuest()}\"", r.Stdout);
+        }
+        finally
+        {
+            Directory.Delete(home, recursive: true);
+        }
+    }
+
     [Fact]
     public void HostileFilesAreRefusedQuicklyAndTheIntactSectionIsPrinted()
     {

@@ -101,12 +101,12 @@ public sealed class CbsdSendTests : StandInCandlepinTest
         Assert.True(r.ExitCode == 0, r.Stderr);
         Assert.False(Directory.Exists(logDir), "a log was written outside the sysroot");
         var dir = Box.Under(logDir);
-        var files = Directory.GetFiles(dir).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
+        var files = Directory.GetFiles(dir).Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal).ToList();
         if (!perConfig)
         {
             Assert.Equal(["hvm.log"], files);
             var all = File.ReadAllText(Path.Combine(dir, "hvm.log"));
-            Assert.Contains("[INFO] Using config named 'bsd'", all);
+            Assert.Contains("[INFO] Report for config \"bsd\" gathered", all);
             Assert.Contains("Sending updated Host-to-guest mapping", all);
             return;
         }
@@ -117,11 +117,13 @@ public sealed class CbsdSendTests : StandInCandlepinTest
         Assert.Matches("^virtwho\\.destination_-?[0-9]+\\.log$", files[0]);
         var main = File.ReadAllText(Path.Combine(dir, files[1]));
         var destination = File.ReadAllText(Path.Combine(dir, files[0]));
-        Assert.Contains("[INFO] Using config named 'bsd'", main);
-        Assert.Contains("[INFO] Using config named 'second'", main);
+        // the sources' lines (lines logged before the file is opened reach stderr only, as before)
+        Assert.Contains("[INFO] Report for config \"bsd\" gathered", main);
+        Assert.Contains("[INFO] Report for config \"second\" gathered", main);
         Assert.DoesNotContain("Sending updated Host-to-guest mapping", main);
-        Assert.Contains($"[INFO] Sending updated Host-to-guest mapping to \"ACME_Corp\" including 1 hypervisors and {CbsdSample.Guests.Count} guests", destination);
-        Assert.DoesNotContain("Using config named", destination);
+        // both sections (the same recorded host twice) go to their one destination in one check-in
+        Assert.Contains($"[INFO] Sending updated Host-to-guest mapping to \"ACME_Corp\" including 2 hypervisors and {2 * CbsdSample.Guests.Count} guests", destination);
+        Assert.DoesNotContain("Report for config", destination);
         // stderr still gets every line
         Assert.Contains("Using config named 'bsd'", r.Stderr);
         Assert.Contains("Sending updated Host-to-guest mapping", r.Stderr);
