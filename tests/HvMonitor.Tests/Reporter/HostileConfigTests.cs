@@ -156,4 +156,15 @@ public class HostileConfigTests
         Assert.Equal(400_000, section.Get("v")!.Length);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}");
     }
+
+    [Fact]
+    public void AnUnusableRhsmConfSectionFallsBackToRhsmsDefaultsWithItsReason()
+    {
+        using var root = new TempSysroot();
+        var path = root.Write("/etc/rhsm/rhsm.conf", "[server]\nhostname=candlepin.example\0.evil\n");
+        var log = new HvMonitor.Reporter.Logging.MemoryLog();
+        var conf = RhsmConf.Load(root.Paths, log);
+        Assert.Equal("subscription.rhsm.redhat.com", conf.Hostname);
+        Assert.Contains($"ERROR: Unable to read {path}, using rhsm's defaults: [server]: contains a NUL character in option 'hostname'", Lines(log));
+    }
 }

@@ -28,6 +28,8 @@ public sealed record RhsmConf
         var document = IniParser.Parse(text, path);
         var server = document.Sections.FirstOrDefault(s => s.Name == "server");
         var rhsm = document.Sections.FirstOrDefault(s => s.Name == "rhsm");
+        foreach (var unusable in new[] { server, rhsm }.Where(s => s?.Error is not null))
+            throw new IniSyntaxException($"[{unusable!.Name}]: {unusable.Error}");
         var defaults = new RhsmConf();
         string Value(IniSection? section, string key, string fallback, bool emptyMeansDefault = false) =>
             section?.Get(key) is { } v && !(emptyMeansDefault && v.Length == 0) ? v : fallback;
