@@ -32,7 +32,7 @@ public static class ReporterProgram
         catch (ReportUsageException e)
         {
             stderr.WriteLine(e.EncryptPassword ? ReportHelpText.EncryptPasswordUsage : ReportHelpText.Usage);
-            stderr.WriteLine($"hv-monitor report{(e.EncryptPassword ? " encrypt-password" : "")}: error: {e.Message}");
+            stderr.WriteLine($"hv-monitor report{(e.EncryptPassword ? " encrypt-password" : "")}: error: {Shared.Text.UriCredentials.MaskPasswords(e.Message)}");
             return ExitUsage;
         }
         switch (options.Action)
@@ -46,7 +46,7 @@ public static class ReporterProgram
                 stdout.WriteLine();
                 return ExitOk;
             case ReportAction.Version:
-                stdout.WriteLine("hv-monitor " + Collector.Cli.HelpText.Version);
+                stdout.WriteLine("hv-monitor " + Shared.ProgramVersion.Text);
                 return ExitOk;
             case ReportAction.EncryptPassword:
                 return EncryptPasswordCommand.Run(options, stdout, stderr, () => EncryptPasswordCommand.Prompt(stderr));
@@ -71,7 +71,8 @@ public static class ReporterProgram
         // Lines logged before [global] is read go out once its debug flag is known (virt-who.md §6).
         var early = new MemoryLog();
         var paths = new ReporterPaths(options.Sysroot);
-        var general = new ConfigurationLoader(paths, early).ReadGeneral();
+        var general = new ConfigurationLoader(paths, early).ReadGeneral(
+            options.Interval is { } interval ? [new("interval", interval)] : null);
         var global = MergeCommandLine(general.Global, options, early);
         log.Minimum = global.Debug ? LogLevel.Debug : LogLevel.Info;
         foreach (var (level, message) in early.Lines)
@@ -112,32 +113,21 @@ public static class ReporterProgram
         log.Info($"Using reporter_id='{global.ReporterId}'");
 
         if (global.Print)
-        {
-            // Print mode writes no log file (only stderr), so that is where "everything" goes.
-            if (global.LogPerConfig)
-                log.Warning(GlobalSettings.LogPerConfigUnsupported("stderr"));
             return PrintMode.Run(configuration, stdout, log);
-        }
         var mode = global.Status ? ReportMode.Status : global.OneShot ? ReportMode.OneShot : ReportMode.Daemon;
         return SendModes.Run(configuration, mode, stdout, log, timing);
     }
 
     /// <summary>
     /// §1 precedence: [global], then each command-line flag that differs from its default (a flag cannot
-    /// switch debug=true off). -p implies one-shot.
+    /// switch debug=true off). -p implies one-shot. -i is not merged here: it went into [global] before that
+    /// was validated (<see cref="ConfigurationLoader.ReadGeneral"/>), as in virt-who.
     /// </summary>
     public static GlobalSettings MergeCommandLine(GlobalSettings global, ReportOptions options, IReporterLog log)
     {
-        int interval = global.Interval;
-        if (options.Interval is { } text)
-        {
-            if (!GlobalSettings.TryParseInterval(text, out interval))
-                log.Warning(GlobalSettings.IntervalWarning);
-        }
         bool print = global.Print || options.Print;
         return global with
         {
-            Interval = interval,
             Debug = global.Debug || options.Debug,
             OneShot = global.OneShot || options.OneShot || print,
             Print = print,

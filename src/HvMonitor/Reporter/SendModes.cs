@@ -22,10 +22,8 @@ public static class SendModes
     {
         var global = configuration.Global;
         var minimum = global.Debug ? LogLevel.Debug : LogLevel.Info;
-        using var file = new WatchedFileLog(Path.Combine(global.LogDir, global.LogFile), minimum, stderrLog);
+        using var file = new ReporterLogFiles(global.LogDir, global.LogFile, global.LogPerConfig, minimum, stderrLog);
         IReporterLog log = mode == ReportMode.Status && !global.Debug ? file : new TeeLog(stderrLog, file);
-        if (global.LogPerConfig)
-            log.Warning(GlobalSettings.LogPerConfigUnsupported(file.Path));
         var options = new ReporterRunOptions(TimeSpan.FromSeconds(global.Interval), global.ReporterId, configuration.Paths, timing);
         var sections = Sections(configuration);
         if (mode == ReportMode.Status)
@@ -41,7 +39,7 @@ public static class SendModes
     /// <summary>libvirt sections get lifecycle events over their own connection, with the section's credentials.</summary>
     private static LibvirtEventSource? Events(SectionSettings settings) =>
         settings.Type == SectionValidator.LibvirtType
-            ? new LibvirtEventSource(settings.Uri ?? LibvirtConnection.DefaultUri, settings.Username, settings.Password)
+            ? new LibvirtEventSource(settings.Uri, settings.Username, settings.Password)
             : null;
 
     /// <summary>Decision 6: SIGHUP re-reads the configuration files; [global] and the command line stay as started.</summary>

@@ -86,26 +86,70 @@ public sealed class CbsdSendTests : StandInCandlepinTest
         Assert.DoesNotContain("Error in communication with the source", daemon.Stderr);
     }
 
-    [Fact]
-    public void LogPerConfigIsNamedOnceAsUnsupportedAndEverythingGoesToTheOneLogFile()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void LogFilesGoUnderTheSysrootAndLogPerConfigSplitsThemAsVirtWho(bool perConfig)
     {
-        var logDir = Box.Under("/var/log/per-config");
-        Box.Write("/etc/virt-who.conf", $"[global]\nreporter_id=test-reporter\nlog_per_config=true\nlog_dir={logDir}\nlog_file=hvm.log\n");
+        // log_dir is an admin's absolute path: under --sysroot it lands under the sysroot, never on /.
+        var logDir = "/var/log/hvm-test-" + Guid.NewGuid().ToString("N");
+        Box.Write("/etc/virt-who.conf", $"[global]\nreporter_id=test-reporter\nlog_per_config={perConfig}\nlog_dir={logDir}\nlog_file=hvm.log\n");
         CbsdSection();
         CbsdSection("second");
 
         var r = Box.Run("-o", "--replay", CbsdSample.Directory);
         Assert.True(r.ExitCode == 0, r.Stderr);
-        var warning = $"[WARNING] log_per_config is not supported by hv-monitor; everything is logged to {Path.Combine(logDir, "hvm.log")}";
-        Assert.Single(r.Stderr.Split('\n'), l => l.Contains(warning, StringComparison.Ordinal));
-        var file = File.ReadAllText(Path.Combine(logDir, "hvm.log"));
-        Assert.Single(file.Split('\n'), l => l.Contains(warning, StringComparison.Ordinal));
-        Assert.Contains("Sending updated Host-to-guest mapping", file);
-        Assert.Equal(["hvm.log"], Directory.GetFiles(logDir).Select(Path.GetFileName));
+        Assert.False(Directory.Exists(logDir), "a log was written outside the sysroot");
+        var dir = Box.Under(logDir);
+        var files = Directory.GetFiles(dir).Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal).ToList();
+        if (!perConfig)
+        {
+            Assert.Equal(["hvm.log"], files);
+            var all = File.ReadAllText(Path.Combine(dir, "hvm.log"));
+            Assert.Contains("[INFO] Report for config \"bsd\" gathered", all);
+            Assert.Contains("Sending updated Host-to-guest mapping", all);
+            return;
+        }
+        // virt-who's names: the main logger from log_file (dots and slashes as '_'), one per destination (the two
+        // sections share one destination).
+        Assert.Equal(2, files.Count);
+        Assert.Equal("virtwho.hvm_log.log", files[1]);
+        Assert.Matches("^virtwho\\.destination_-?[0-9]+\\.log$", files[0]);
+        var main = File.ReadAllText(Path.Combine(dir, files[1]));
+        var destination = File.ReadAllText(Path.Combine(dir, files[0]));
+        // the sources' lines (lines logged before the file is opened reach stderr only, as before)
+        Assert.Contains("[INFO] Report for config \"bsd\" gathered", main);
+        Assert.Contains("[INFO] Report for config \"second\" gathered", main);
+        Assert.DoesNotContain("Sending updated Host-to-guest mapping", main);
+        // both sections (the same recorded host twice) go to their one destination in one check-in
+        Assert.Contains($"[INFO] Sending updated Host-to-guest mapping to \"ACME_Corp\" including 2 hypervisors and {2 * CbsdSample.Guests.Count} guests", destination);
+        Assert.DoesNotContain("Report for config", destination);
+        // stderr still gets every line
+        Assert.Contains("Using config named 'bsd'", r.Stderr);
+        Assert.Contains("Sending updated Host-to-guest mapping", r.Stderr);
+    }
 
-        // Print mode writes no log file: its warning names stderr.
-        var print = Box.Run("-p", "--replay", CbsdSample.Directory);
-        Assert.True(print.ExitCode == 0, print.Stderr);
-        Assert.Single(print.Stderr.Split('\n'), l => l.Contains("[WARNING] log_per_config is not supported by hv-monitor; everything is logged to stderr", StringComparison.Ordinal));
+    [Fact]
+    public void AReloadOfHostileFilesKeepsTheDaemonAndTheIntactSection()
+    {
+        CbsdSection();
+        using var daemon = Box.Start("-i", "60", "--replay", CbsdSample.Directory);
+        WaitUntil(() => Count("POST", "/hypervisors/") == 1, "the first check-in");
+
+        // What exhausted or hung the reader: a %(x)s fan-out, a FIFO and /dev/zero named *.conf.
+        Box.Write("/etc/virt-who.d/bomb.conf", Report.HostileFiles.FanOut("bomb"));
+        Report.HostileFiles.MakeFifo(Box.Under("/etc/virt-who.d/fifo.conf"));
+        File.CreateSymbolicLink(Box.Under("/etc/virt-who.d/zero.conf"), "/dev/zero");
+        daemon.Signal("HUP");
+
+        WaitUntil(() => Count("POST", "/hypervisors/") == 2, "the check-in after SIGHUP");
+        AssertCarriesTheSampleHost(Server.Requests.Last(q => q.Method == "POST").Body);
+        Assert.False(daemon.Process.HasExited, daemon.Stderr);
+        Assert.Contains("[WARNING] Dropping invalid configuration \"bomb\"", daemon.Stderr);
+        Assert.Contains($"[ERROR] Unable to read configuration file {Box.Under("/etc/virt-who.d/fifo.conf")} (a FIFO, not a regular file)", daemon.Stderr);
+        Assert.Contains($"[ERROR] Unable to read configuration file {Box.Under("/etc/virt-who.d/zero.conf")} (a character device, not a regular file)", daemon.Stderr);
+        daemon.Process.Refresh();
+        Assert.True(daemon.Process.PeakWorkingSet64 < 1024L * 1024 * 1024, $"peak working set {daemon.Process.PeakWorkingSet64}");
+        Assert.Equal(0, daemon.Stop());
     }
 }

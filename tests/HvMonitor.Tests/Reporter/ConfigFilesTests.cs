@@ -15,7 +15,7 @@ public class ConfigFilesTests
         Assert.Null(failure);
         var lines = Lines(log);
         Assert.Contains($"ERROR: Unable to read configuration file {root.Root}/etc/virt-who.conf", lines);
-        Assert.Contains("INFO: Using default \"cmdline\" configuration", lines);
+        Assert.Contains("WARNING: Using default \"cmdline\" configuration", lines);
         var only = Assert.Single(configuration!.Sections);
         Assert.Equal("cmdline", only.Name);
         Assert.False(only.Settings.IsRemote);
@@ -29,7 +29,8 @@ public class ConfigFilesTests
         root.DropIn("comments.conf", "# nothing here\n");
         root.DropIn("empty.conf", "owner=x\n");
         var (_, log, failure) = root.Load();
-        Assert.Equal("The configuration files do not have any valid section headers", failure);
+        Assert.Equal("hv-monitor can't be started: no valid configuration found", failure);
+        Assert.Contains("ERROR: The configuration files do not have any valid section headers", Lines(log));
         Assert.Contains($"ERROR: Configuration file {root.Root}/etc/virt-who.d/empty.conf contains no section headers", Lines(log));
     }
 
@@ -50,7 +51,7 @@ public class ConfigFilesTests
         root.DropIn("bad.conf", "[bad]\ntype=vmware\n");
         var (_, log, failure) = root.Load();
         Assert.Equal("hv-monitor can't be started: no valid configuration found", failure);
-        Assert.Contains("ERROR: No valid configurations found", Lines(log));
+        Assert.Contains("WARNING: No valid configurations found", Lines(log));
     }
 
     [Fact]
@@ -90,8 +91,8 @@ public class ConfigFilesTests
         root.DropIn("a.conf", "[a]\ntype=libvirt\n[b]\ntype=libvirt\n");
         var (_, log, failure) = root.Load();
         Assert.NotNull(failure);
-        Assert.Contains("ERROR: Dropping invalid configuration \"a\"", Lines(log));
-        Assert.Contains("ERROR: Dropping invalid configuration \"b\"", Lines(log));
+        Assert.Contains("WARNING: Dropping invalid configuration \"a\"", Lines(log));
+        Assert.Contains("WARNING: Dropping invalid configuration \"b\"", Lines(log));
     }
 
     [Fact]
@@ -134,7 +135,7 @@ public class ConfigFilesTests
         root.Write("/etc/machine-id", "0123456789abcdef\n");
         var (configuration, _, _) = root.Load();
         var g = configuration!.Global;
-        Assert.Equal((90, true, true, true, "rep 1", "/tmp/logs", "vw.log"), (g.Interval, g.Debug, g.Print, g.OneShot, g.ReporterId, g.LogDir, g.LogFile));
+        Assert.Equal((90, true, true, true, "rep 1", $"{root.Root}/tmp/logs", "vw.log"), (g.Interval, g.Debug, g.Print, g.OneShot, g.ReporterId, g.LogDir, g.LogFile));
     }
 
     [Fact]

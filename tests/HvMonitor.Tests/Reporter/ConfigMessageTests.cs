@@ -18,6 +18,8 @@ public class ConfigMessageTests
         { "[test]\ntype=libvirt\nhypervisor_id=hwuuid\n", "ERROR: [test]: Invalid option: \"hwuuid\" for hypervisor_id, use one of: (uuid, hostname)", false },
         { "[test]\ntype=libvirt\nfilter_type=glob\n", "ERROR: [test]: 'filter_type' must be one of: 'regex, wildcards'", false },
         { "[test]\ntype=libvirt\nowner=o\nrhsm_encrypted_password=b4f98c1c1879f21addfe45f94a05b8dd\n", "ERROR: [test]: Unable to read key file: [Errno 2] No such file or directory: '{root}/var/lib/virt-who/key'", false },
+        // virt-who unhexlifies before it reads the key file: bad hex warns and keeps the section, key file or not
+        { "[test]\ntype=libvirt\nowner=o\nrhsm_encrypted_password=zz\n", "WARNING: [test]: Option \"rhsm_encrypted_password\" cannot be decrypted, possibly corrupted", true },
         { "[test]\ntype=LIBVIRT\nowner=o\n", "ERROR: [test]: Unsupported virtual type 'LIBVIRT' is set", false },
         { "[test]\ntype=LIBVIRT\nowner=o\n", "WARNING: [test]: Ignoring unknown configuration option \"owner\"", false },
         { "[test]\ntype=\n", "ERROR: [test]: Unsupported virtual type '' is set", false },
@@ -38,11 +40,13 @@ public class ConfigMessageTests
         { "[test]\ntype=libvirt\nserver=h\nowner=o\n", "INFO: [test]: Protocol is not specified in libvirt url, using qemu+ssh://", true },
         { "[test]\ntype=libvirt\nserver=qemu+tcp://h\nowner=o\n", "INFO: [test]: Libvirt path is not specified in the url, using /system", true },
         { "[test]\ntype=libvirt\npassword=p\n", "INFO: [test]: Options 'password' set in test is useless for monitoring local libvirtd instance", true },
-        // decision 2: libvirt's encrypted_password is decrypted, so a missing key file is an error here too
-        { "[test]\ntype=libvirt\nencrypted_password=zz\n", "INFO: [test]: Options 'encrypted_password' set in test is useless for monitoring local libvirtd instance", false },
+        // decision 2: libvirt's encrypted_password is decrypted, so a missing key file is an error here too...
+        { "[test]\ntype=libvirt\nencrypted_password=b4f98c1c1879f21addfe45f94a05b8dd\n", "INFO: [test]: Options 'encrypted_password' set in test is useless for monitoring local libvirtd instance", false },
+        // ...but, as virt-who, a value that is not hex only warns, before any key file is read
+        { "[test]\ntype=libvirt\nencrypted_password=zz\n", "WARNING: [test]: Option \"encrypted_password\" cannot be decrypted, possibly corrupted", true },
         { "[test]\ntype=libvirt\n", "DEBUG: [test]: Value for \"hypervisor_id\" not set, using default: uuid", true },
         // sections that fail are named and dropped
-        { "[test]\ntype=libvirt\nhypervisor_id=x\n", "ERROR: Dropping invalid configuration \"test\"", false },
+        { "[test]\ntype=libvirt\nhypervisor_id=x\n", "WARNING: Dropping invalid configuration \"test\"", false },
         // out-of-scope virt-who types: validated as virt-who would, then skipped by name
         { "[test]\ntype=esx\nserver=vc\nusername=u\npassword=p\nowner=o\n", "WARNING: [test]: type \"esx\" is not supported by hv-monitor (it collects libvirt and cbsd only); this section is skipped", false },
         { "[test]\ntype=hyperv\nserver=h\n", "ERROR: [test]: Required option: \"owner\" not set.", false },
@@ -87,7 +91,8 @@ public class ConfigMessageTests
     {
         using var root = new TempSysroot();
         root.Write("/var/lib/virt-who/key", keyFile);
-        root.DropIn("test.conf", "[test]\ntype=libvirt\nserver=qemu+tcp://h/system\nowner=o\nencrypted_password=not-hex\n");
+        // hex, but not whole AES blocks: the key file is read (hex is checked first), then decryption fails
+        root.DropIn("test.conf", "[test]\ntype=libvirt\nserver=qemu+tcp://h/system\nowner=o\nencrypted_password=abcd\n");
         root.DropIn("zz-good.conf", "[zz-good]\ntype=libvirt\n");
         var (_, log, _) = root.Load();
         Assert.Contains(expected, Lines(log));

@@ -101,11 +101,18 @@ public class ReporterProgramTests
     [InlineData(" 120 ", 120, false)]
     public void CommandLineIntervalIsValidatedLikeTheFile(string given, int expected, bool warns)
     {
+        // virt-who puts -i into [global] before validating it: one message, with the "[global]: " prefix,
+        // and the file's own (valid) interval=600 is replaced.
+        using var root = new TempSysroot();
+        root.Write("/etc/virt-who.conf", "[global]\ninterval=600\n");
         var log = new HvMonitor.Reporter.Logging.MemoryLog();
-        var global = new HvMonitor.Reporter.Config.GlobalSettings { ReporterId = "r", LogDir = "/l", Interval = 600 };
-        var merged = ReporterProgram.MergeCommandLine(global, new ReportOptions { Interval = given }, log);
-        Assert.Equal(expected, merged.Interval);
-        Assert.Equal(warns, log.Lines.Any(l => l.Message.StartsWith("Interval value can't be lower", StringComparison.Ordinal)));
+        var general = new HvMonitor.Reporter.Config.ConfigurationLoader(root.Paths, log).ReadGeneral([new("interval", given)]);
+        Assert.Equal(expected, general.Global.Interval);
+        var warnings = log.Lines.Where(l => l.Message.Contains("Interval value", StringComparison.Ordinal)).ToList();
+        if (warns)
+            Assert.Equal((HvMonitor.Reporter.Logging.LogLevel.Warning, "[global]: Interval value can't be lower than 60 seconds. Default value of 3600 seconds will be used."), Assert.Single(warnings));
+        else
+            Assert.Empty(warnings);
     }
 
     [Fact]

@@ -2,8 +2,7 @@ namespace HvMonitor.Collector.Cli;
 
 public static class HelpText
 {
-    public static string Version => typeof(HelpText).Assembly.GetName().Version is { } v
-        ? $"{v.Major}.{v.Minor}.{v.Build}" : "0.0.0";
+    public static string Version => Shared.ProgramVersion.Text;
 
     public static string Usage => $"""
         hv-monitor {Version} - LibreNMS JSON for hypervisor hosts (libvirt/QEMU on Linux, CBSD/bhyve on FreeBSD)

@@ -11,14 +11,32 @@ public static class ReportArgumentParser
 
     public static ReportOptions Parse(IReadOnlyList<string> args)
     {
-        if (args.Count > 0 && args[0] == EncryptPasswordCommand)
-            return ParseEncryptPassword(args.Skip(1).ToList());
+        // --sysroot may come before the subcommand too: "report --sysroot D encrypt-password -p PW".
+        int skip = 0;
+        var leading = new List<string>();
+        while (skip < args.Count && (args[skip] == "--sysroot" || args[skip].StartsWith("--sysroot=", StringComparison.Ordinal)))
+        {
+            int width = args[skip] == "--sysroot" ? 2 : 1;
+            leading.AddRange(args.Skip(skip).Take(width));
+            skip += width;
+        }
+        if (skip < args.Count && args[skip] == EncryptPasswordCommand)
+            return ParseEncryptPassword([.. leading, .. args.Skip(skip + 1)]);
         var options = new ReportOptions();
         var configs = new List<string>();
         var unrecognized = new List<string>();
+        // After a misplaced "encrypt-password", any unknown word may be the password: never quote it.
+        bool afterSubcommand = false;
+        void Unrecognized(string shown) => unrecognized.Add(afterSubcommand ? Quotable(shown) : Shared.Text.UriCredentials.MaskPasswords(shown));
         for (int i = 0; i < args.Count; i++)
         {
             var arg = args[i];
+            if (arg == EncryptPasswordCommand)
+            {
+                Unrecognized(arg);
+                afterSubcommand = true;
+                continue;
+            }
             if (arg.StartsWith("--", StringComparison.Ordinal) && arg.Length > 2)
             {
                 int eq = arg.IndexOf('=');
@@ -44,7 +62,7 @@ public static class ReportArgumentParser
                     case "--sysroot": options = options with { Sysroot = Value("--sysroot"), SysrootGiven = true }; break;
                     case "--record": options = options with { RecordDirectory = Value("--record") }; break;
                     case "--replay": options = options with { ReplayDirectory = Value("--replay") }; break;
-                    default: unrecognized.Add(arg); break;
+                    default: Unrecognized(arg); break;
                 }
                 continue;
             }
@@ -72,14 +90,14 @@ public static class ReportArgumentParser
                         case 'i': options = options with { Interval = TakeValue("-i/--interval") }; break;
                         case 'c': configs.Add(TakeValue("-c/--config")); break;
                         default:
-                            unrecognized.Add(j == 1 ? arg : "-" + arg[j..]);
+                            Unrecognized(j == 1 ? arg : "-" + arg[j..]);
                             j = arg.Length;
                             break;
                     }
                 }
                 continue;
             }
-            unrecognized.Add(arg);
+            Unrecognized(arg);
         }
         if (unrecognized.Count > 0 && options.Action != ReportAction.Help)
             throw new ReportUsageException($"unrecognized arguments: {string.Join(' ', unrecognized)}");
@@ -108,8 +126,20 @@ public static class ReportArgumentParser
             else if (arg.StartsWith("--sysroot=", StringComparison.Ordinal))
                 options = options with { Sysroot = arg["--sysroot=".Length..], SysrootGiven = true };
             else
-                throw new ReportUsageException($"unrecognized arguments: {arg}", encryptPassword: true);
+                throw new ReportUsageException($"unrecognized arguments: {Quotable(arg)}", encryptPassword: true);
         }
         return options;
+    }
+
+    /// <summary>An unknown argument of encrypt-password: an option's name is shown (its "=value" masked), a
+    /// bare word is not, since it may be the password typed without -p.</summary>
+    private static string Quotable(string arg)
+    {
+        if (arg == EncryptPasswordCommand || (arg.Length == 2 && arg[0] == '-'))
+            return arg;
+        if (!arg.StartsWith("--", StringComparison.Ordinal))
+            return Shared.Text.UriCredentials.Mask;
+        int eq = arg.IndexOf('=');
+        return eq < 0 ? arg : arg[..(eq + 1)] + Shared.Text.UriCredentials.Mask;
     }
 }

@@ -19,6 +19,8 @@ public sealed class ConfigurationLoader(ReporterPaths paths, IReporterLog log)
 
     public ReporterPaths Paths => paths;
 
+    public const string CannotStartMessage = "hv-monitor can't be started: no valid configuration found";
+
     /// <summary>The command runner for type=cbsd sections (default: this host's programs); made once, when
     /// the first cbsd section needs it. --record/--replay set it.</summary>
     public Func<Shared.Commands.ICommandRunner>? CbsdCommands { get; init; }
@@ -30,34 +32,58 @@ public sealed class ConfigurationLoader(ReporterPaths paths, IReporterLog log)
         return LoadSources(general, mergeCommandLine(general.Global));
     }
 
-    public GeneralConfiguration ReadGeneral()
+    /// <summary>/etc/virt-who.conf. <paramref name="commandLineGlobals"/> (-i) go over [global]'s own keys
+    /// before it is validated, as virt-who merges them, so a bad -i gets the same "[global]: " message once.</summary>
+    public GeneralConfiguration ReadGeneral(IReadOnlyList<KeyValuePair<string, string>>? commandLineGlobals = null)
     {
         var path = paths.GeneralConfig;
         var sections = ReadFile(path) ?? [];
         var global = sections.FirstOrDefault(s => s.Name == GlobalSection);
-        var (settings, messages) = GlobalSectionValidator.Validate(global?.Options ?? [], DefaultReporterId(), paths.DefaultLogDirectory);
+        if (global?.Error is { } globalError)
+            log.Error($"[{GlobalSection}]: {globalError}");
+        var globalOptions = new List<KeyValuePair<string, string>>(global is { Error: null } ? global.Options : []);
+        foreach (var (key, value) in commandLineGlobals ?? [])
+        {
+            globalOptions.RemoveAll(o => o.Key == key);
+            globalOptions.Add(new(key, value));
+        }
+        var (settings, messages) = GlobalSectionValidator.Validate(globalOptions, DefaultReporterId(), DefaultLogDirectory);
         foreach (var m in messages)
             log.Write(m.Level, $"[{GlobalSection}]: {m.Text}");
-        var defaults = sections.FirstOrDefault(s => s.Name == DefaultsSection)?.Options ?? [];
-        var environment = sections.FirstOrDefault(s => s.Name == EnvironmentSection)?.Options ?? [];
+        // Under --sysroot every path the reporter writes lands under it, an admin's log_dir included.
+        settings = settings with { LogDir = paths.Under(settings.LogDir) };
+        var defaultsSection = sections.FirstOrDefault(s => s.Name == DefaultsSection);
+        if (defaultsSection?.Error is { } defaultsError)
+            log.Error($"[{DefaultsSection}]: {defaultsError}");
+        var environmentSection = sections.FirstOrDefault(s => s.Name == EnvironmentSection);
+        if (environmentSection?.Error is { } environmentError)
+            log.Error($"[{EnvironmentSection}]: {environmentError}");
         var sources = sections.Where(s => !SpecialSections.Contains(s.Name)).ToList();
-        return new GeneralConfiguration(settings, defaults, environment, sources);
+        return new GeneralConfiguration(settings, defaultsSection?.Options ?? [], environmentSection?.Options ?? [], sources)
+        {
+            DefaultsError = defaultsSection?.Error,
+        };
     }
 
+    /// <summary>log_dir's default before --sysroot is applied (<see cref="ReadGeneral"/> applies it to any value).</summary>
+    private const string DefaultLogDirectory = "/var/log/rhsm";
+
+    /// <summary>Never throws anything but <see cref="ConfigurationException"/> for what the files say, so a
+    /// SIGHUP reload of hostile files keeps the daemon running.</summary>
     public ReporterConfiguration LoadSources(GeneralConfiguration general, GlobalSettings global)
     {
-        var sections = new Dictionary<string, IReadOnlyList<KeyValuePair<string, string>>>(StringComparer.Ordinal);
+        var sections = new Dictionary<string, IniSection>(StringComparer.Ordinal);
         bool fromCommandLine = false;
         if (global.Configs.Count > 0)
         {
-            if (!global.Configs.Any(File.Exists))
-                throw new ConfigurationException("No valid configuration file provided using -c/--config");
             foreach (var file in global.Configs)
             {
                 // [global], [defaults] and [system_environment] count only in /etc/virt-who.conf.
                 foreach (var section in (ReadFile(file) ?? []).Where(s => !SpecialSections.Contains(s.Name)))
-                    sections[section.Name] = section.Options;
+                    sections[section.Name] = section;
             }
+            if (!global.Configs.Any(Shared.Platform.RegularFile.IsRegular))
+                throw new ConfigurationException("No valid configuration file provided using -c/--config");
             fromCommandLine = sections.Count > 0;
             if (fromCommandLine)
                 foreach (var _ in global.Configs)
@@ -68,22 +94,25 @@ public sealed class ConfigurationLoader(ReporterPaths paths, IReporterLog log)
         if (!fromCommandLine)
         {
             foreach (var section in general.SourceSections)
-                sections[section.Name] = section.Options;
+                sections[section.Name] = section;
             foreach (var file in DropInFiles(out dropInHasConfFiles))
                 foreach (var section in ReadFile(file) ?? [])
                     if (!SpecialSections.Contains(section.Name))
-                        sections[section.Name] = section.Options;
+                        sections[section.Name] = section;
         }
 
-        foreach (var blank in sections.Keys.Where(k => k.Trim().Length == 0).ToList())
+        foreach (var blank in sections.Keys.Where(k => PythonText.Strip(k).Length == 0).ToList())
             sections.Remove(blank);
 
         if (sections.Count == 0)
         {
             if (dropInHasConfFiles)
-                throw new ConfigurationException("The configuration files do not have any valid section headers");
-            log.Info("Using default \"cmdline\" configuration");
-            sections["cmdline"] = [new("type", SectionValidator.LibvirtType)];
+            {
+                log.Error("The configuration files do not have any valid section headers");
+                throw new ConfigurationException(CannotStartMessage);
+            }
+            log.Warning("Using default \"cmdline\" configuration");
+            sections["cmdline"] = new IniSection("cmdline", [new("type", SectionValidator.LibvirtType)]);
         }
 
         var rhsm = RhsmConf.Load(paths, log);
@@ -107,13 +136,20 @@ public sealed class ConfigurationLoader(ReporterPaths paths, IReporterLog log)
         var configured = new List<ConfiguredSection>();
         foreach (var name in sections.Keys.Order(StringComparer.Ordinal))
         {
-            var merged = MergeOverDefaults(general.Defaults, sections[name]);
+            var section = sections[name];
+            if ((section.Error ?? general.DefaultsError) is { } unusable)
+            {
+                log.Error($"[{name}]: {(section.Error is null ? "[defaults]: " : "")}{unusable}");
+                log.Warning($"Dropping invalid configuration \"{name}\"");
+                continue;
+            }
+            var merged = MergeOverDefaults(general.Defaults, section.Options);
             var validated = SectionValidator.Validate(name, merged, LoadKey);
             foreach (var m in validated.Messages)
                 log.Write(m.Level, $"[{name}]: {m.Text}");
             if (!validated.IsValid)
             {
-                log.Error($"Dropping invalid configuration \"{name}\"");
+                log.Warning($"Dropping invalid configuration \"{name}\"");
                 continue;
             }
             if (validated.NotSupported is { } reason)
@@ -129,8 +165,8 @@ public sealed class ConfigurationLoader(ReporterPaths paths, IReporterLog log)
         }
         if (configured.Count == 0)
         {
-            log.Error("No valid configurations found");
-            throw new ConfigurationException("hv-monitor can't be started: no valid configuration found");
+            log.Warning("No valid configurations found");
+            throw new ConfigurationException(CannotStartMessage);
         }
         return new ReporterConfiguration(global, general.SystemEnvironment, configured, paths) { CbsdCommands = CbsdCommands };
     }
@@ -144,37 +180,54 @@ public sealed class ConfigurationLoader(ReporterPaths paths, IReporterLog log)
     }
 
     /// <summary>/etc/virt-who.d/*.conf in name order (virt-who's order is random); dot files are skipped
-    /// but still count as .conf files, template.conf does not count.</summary>
+    /// but still count as .conf files, template.conf does not count. The directory's state is logged as
+    /// virt-who logs it (missing, empty, no .conf files, other files).</summary>
     private List<string> DropInFiles(out bool hasConfFiles)
     {
         hasConfFiles = false;
         var dir = paths.ConfigDirectory;
-        if (!Directory.Exists(dir))
+        List<string> entries;
+        try
         {
-            log.Warning($"Configuration directory '{dir}' doesn't exist or is not accessible");
+            entries = Directory.EnumerateFileSystemEntries(dir).Select(e => Path.GetFileName(e)).Order(StringComparer.Ordinal).ToList();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            log.Warning($"Configuration directory '{dir}/' doesn't exist or is not accessible");
             return [];
         }
+        var conf = entries.Where(n => n.EndsWith(".conf", StringComparison.Ordinal)).ToList();
+        if (entries.Count == 0)
+            log.Warning($"Configuration directory '{dir}/' appears empty");
+        else if (conf.Count == 0)
+            log.Warning($"Configuration directory '{dir}/' does not have any '*.conf' files but is not empty");
+        else if (conf.Count < entries.Count)
+            log.Debug($"There are files in '{dir}/' not ending in '*.conf' is this intentional?");
         var files = new List<string>();
-        foreach (var path in Directory.EnumerateFiles(dir).Order(StringComparer.Ordinal))
+        foreach (var name in conf)
         {
-            var name = Path.GetFileName(path);
-            if (!name.EndsWith(".conf", StringComparison.Ordinal))
-                continue;
             if (name != "template.conf")
                 hasConfFiles = true;
             if (!name.StartsWith('.'))
-                files.Add(path);
+                files.Add(Path.Join(dir, name));
         }
         return files;
     }
 
-    /// <summary>One file's sections, values unquoted; null (and an ERROR) when the file cannot be used.</summary>
+    /// <summary>One file's sections, values unquoted; null (and an ERROR) when the file cannot be used.
+    /// Only a regular file of at most <see cref="Shared.Platform.RegularFile.DefaultMaxBytes"/> is read: a
+    /// FIFO, a device or a huge file is refused at once with the reason.</summary>
     private List<IniSection>? ReadFile(string path)
     {
         string text;
         try
         {
-            text = File.ReadAllText(path);
+            text = Shared.Platform.RegularFile.ReadAllText(path);
+        }
+        catch (Shared.Platform.UnsuitableFileException e)
+        {
+            log.Error($"Unable to read configuration file {path} ({e.Reason})");
+            return null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -237,7 +290,8 @@ public sealed class ConfigurationLoader(ReporterPaths paths, IReporterLog log)
         var host = HostName();
         try
         {
-            var first = File.ReadLines(paths.MachineId).FirstOrDefault()?.Trim();
+            var text = Shared.Platform.RegularFile.ReadAllText(paths.MachineId, 4096);
+            var first = PythonText.FileLines(text).FirstOrDefault()?.Trim();
             return string.IsNullOrEmpty(first) ? host : $"{host}-{first}";
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -22,7 +22,7 @@ public sealed record GlobalSettings
     public bool Json { get; init; }
     public bool LogPerConfig { get; init; }
     public required string ReporterId { get; init; }
-    /// <summary>Already under --sysroot when it is the default; an admin's value is used as written.</summary>
+    /// <summary>Already under --sysroot (the default and an admin's value alike).</summary>
     public required string LogDir { get; init; }
     public string LogFile { get; init; } = "rhsm.log";
     /// <summary><c>configs</c> / <c>-c</c>: when they give sections, only those are sources.</summary>
@@ -39,13 +39,6 @@ public sealed record GlobalSettings
     }
 
     public const string IntervalWarning = "Interval value can't be lower than 60 seconds. Default value of 3600 seconds will be used.";
-
-    /// <summary>
-    /// virt-who's log_per_config splits its Python loggers into one file each; hv-monitor has no such loggers,
-    /// so the setting is only named once at start and everything goes to <paramref name="target"/>.
-    /// </summary>
-    public static string LogPerConfigUnsupported(string target) =>
-        $"log_per_config is not supported by hv-monitor; everything is logged to {target}";
 }
 
 /// <summary>Validates the [global] section: a pure function of its options to settings and messages.</summary>

@@ -3,7 +3,9 @@ using System.Text.RegularExpressions;
 namespace HvMonitor.Reporter.Config;
 
 /// <summary>One section: keys lower-cased, in first-seen order, values interpolated (not unquoted).</summary>
-public sealed record IniSection(string Name, IReadOnlyList<KeyValuePair<string, string>> Options)
+/// <param name="Error">Set when this section alone cannot be used (a value past hv-monitor's interpolation
+/// bounds, a NUL character): the loader drops it with this message and keeps the file's other sections.</param>
+public sealed record IniSection(string Name, IReadOnlyList<KeyValuePair<string, string>> Options, string? Error = null)
 {
     public string? Get(string key) => Options.FirstOrDefault(o => o.Key == key) is { Key: not null } o ? o.Value : null;
 }
@@ -28,7 +30,15 @@ public sealed class IniMissingSectionHeaderException(string message) : IniSyntax
 public static partial class IniParser
 {
     private const string DefaultSection = "DEFAULT";
+    /// <summary>configparser's MAX_INTERPOLATION_DEPTH.</summary>
     private const int MaxInterpolationDepth = 10;
+    /// <summary>hv-monitor's bounds (decision 12), where configparser has none: one value may expand to at most
+    /// this many characters, through at most <see cref="MaxSubstitutions"/> %(key)s steps (a fan-out of keys
+    /// that each name the next one ten times is 10^9 characters, or 10^9 steps of empty ones), and a whole
+    /// file to at most <see cref="MaxExpandedPerFile"/>.</summary>
+    public const int MaxExpandedValue = 1024 * 1024;
+    public const int MaxSubstitutions = 100_000;
+    public const int MaxExpandedPerFile = 8 * 1024 * 1024;
 
     [GeneratedRegex(@"^\[(?<header>.+)\]")]
     private static partial Regex SectionHeader();
@@ -36,7 +46,7 @@ public static partial class IniParser
     [GeneratedRegex(@"^(?<option>.*?)\s*(?<delimiter>[=:])\s*(?<value>.*)$", RegexOptions.Singleline)]
     private static partial Regex OptionLine();
 
-    [GeneratedRegex(@"^%\((?<key>[^)]+)\)s")]
+    [GeneratedRegex(@"\G%\((?<key>[^)]+)\)s")]
     private static partial Regex InterpolationKey();
 
     private sealed class RawSection(string name)
@@ -55,14 +65,13 @@ public static partial class IniParser
 
     public static IniDocument Parse(string text, string path)
     {
-        var lines = text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
-        if (lines.Length > 0 && lines[^1].Length == 0)
-            lines = lines[..^1];
+        var lines = PythonText.FileLines(text).ToArray();
         string? duplicate = FirstDuplicateOption(lines, path);
         var (sections, defaults) = ReadLenient(lines, path);
         var result = new List<IniSection>(sections.Count);
+        int budget = MaxExpandedPerFile;
         foreach (var section in sections)
-            result.Add(Interpolate(section, defaults));
+            result.Add(Interpolate(section, defaults, ref budget));
         return new IniDocument(result, duplicate);
     }
 
@@ -159,7 +168,7 @@ public static partial class IniParser
                 continue;
             }
             option = key;
-            current.Set(key, optionMatch.Groups["value"].Value.Trim());
+            current.Set(key, PythonText.Strip(optionMatch.Groups["value"].Value));
         }
         if (errors.Count > 0)
             throw new IniSyntaxException($"Source contains parsing errors: {PythonText.Repr(path)}{string.Concat(errors)}");
@@ -169,19 +178,56 @@ public static partial class IniParser
     /// <summary>The stripped line, whether it is a full-line comment, and its indentation.</summary>
     private static (string Value, bool IsComment, int Indent) Classify(string line)
     {
-        var stripped = line.Trim();
+        var stripped = PythonText.Strip(line);
         bool comment = stripped.StartsWith('#') || stripped.StartsWith(';');
         int indent = 0;
-        while (indent < line.Length && char.IsWhiteSpace(line[indent]))
+        while (indent < line.Length && PythonText.IsSpace(line[indent]))
             indent++;
         if (indent == line.Length)
             indent = 0;
         return (comment ? "" : stripped, comment, indent);
     }
 
-    private static string Joined(List<string> parts) => string.Join('\n', parts).TrimEnd();
+    private static string Joined(List<string> parts)
+    {
+        var joined = string.Join('\n', parts);
+        int end = joined.Length;
+        while (end > 0 && PythonText.IsSpace(joined[end - 1]))
+            end--;
+        return joined[..end];
+    }
 
-    private static IniSection Interpolate(RawSection section, RawSection defaults)
+    /// <summary>A value past hv-monitor's interpolation bounds: only its section is dropped.</summary>
+    private sealed class ExpansionLimitException(string message) : Exception(message);
+
+    /// <summary>Counts one value's expansion against the bounds.</summary>
+    private sealed class Expansion(int maxLength)
+    {
+        public System.Text.StringBuilder Text { get; } = new();
+        public int MaxLength { get; } = maxLength;
+        public int Steps { get; set; }
+    }
+
+    private static IniSection Interpolate(RawSection section, RawSection defaults, ref int budget)
+    {
+        try
+        {
+            var result = InterpolateAll(section, defaults, ref budget);
+            if (result.Name.Contains('\0') || result.Options.FirstOrDefault(o => o.Key.Contains('\0') || o.Value.Contains('\0')) is { Key: not null } bad)
+                return new IniSection(section.Name, [], "contains a NUL character"
+                    + (result.Name.Contains('\0') ? " in its name" : $" in option {PythonText.Repr(OptionWithNul(result))}"));
+            return result;
+        }
+        catch (ExpansionLimitException e)
+        {
+            return new IniSection(section.Name, [], e.Message);
+        }
+    }
+
+    private static string OptionWithNul(IniSection section) =>
+        section.Options.First(o => o.Key.Contains('\0') || o.Value.Contains('\0')).Key;
+
+    private static IniSection InterpolateAll(RawSection section, RawSection defaults, ref int budget)
     {
         // Raw values visible to %(key)s: the section's own over [DEFAULT]'s.
         var raw = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -193,53 +239,68 @@ public static partial class IniParser
         var options = new List<KeyValuePair<string, string>>();
         foreach (var key in keys)
         {
-            var accumulated = new System.Text.StringBuilder();
-            InterpolateInto(accumulated, key, raw[key], section.Name, raw, raw[key], 1);
-            options.Add(new(key, accumulated.ToString()));
+            var expansion = new Expansion(Math.Min(MaxExpandedValue, budget));
+            InterpolateInto(expansion, key, raw[key], section.Name, raw, raw[key], 1);
+            budget -= expansion.Text.Length;
+            options.Add(new(key, expansion.Text.ToString()));
         }
         return new IniSection(section.Name, options);
     }
 
-    private static void InterpolateInto(System.Text.StringBuilder accumulated, string option, string rest, string section,
+    private static void Append(Expansion expansion, string option, string text, int start, int count)
+    {
+        if (expansion.Text.Length + count > expansion.MaxLength)
+            throw new ExpansionLimitException(
+                $"option {PythonText.Repr(option)} expands to more than {expansion.MaxLength} characters (hv-monitor's limit for %(key)s interpolation)");
+        expansion.Text.Append(text, start, count);
+    }
+
+    /// <summary>BasicInterpolation._interpolate_some, walking <paramref name="text"/> by index (no copies of
+    /// the remainder, so a long run of "%%" stays linear).</summary>
+    private static void InterpolateInto(Expansion accumulated, string option, string text, string section,
         Dictionary<string, string> raw, string rawValue, int depth)
     {
         if (depth > MaxInterpolationDepth)
             throw new IniSyntaxException(
-                $"Recursion limit exceeded in value substitution: option {PythonText.Repr(option)} in section {PythonText.Repr(section)} contains an interpolation key which cannot be substituted in {MaxInterpolationDepth} steps. Raw value: {PythonText.Repr(rest)}");
-        while (rest.Length > 0)
+                $"Recursion limit exceeded in value substitution: option {PythonText.Repr(option)} in section {PythonText.Repr(section)} contains an interpolation key which cannot be substituted in {MaxInterpolationDepth} steps. Raw value: {PythonText.Repr(rawValue)}");
+        int i = 0;
+        while (i < text.Length)
         {
-            int p = rest.IndexOf('%');
+            int p = text.IndexOf('%', i);
             if (p < 0)
             {
-                accumulated.Append(rest);
+                Append(accumulated, option, text, i, text.Length - i);
                 return;
             }
-            accumulated.Append(rest, 0, p);
-            rest = rest[p..];
-            char next = rest.Length > 1 ? rest[1] : '\0';
+            Append(accumulated, option, text, i, p - i);
+            i = p;
+            char next = i + 1 < text.Length ? text[i + 1] : '\0';
             if (next == '%')
             {
-                accumulated.Append('%');
-                rest = rest[2..];
+                Append(accumulated, option, "%", 0, 1);
+                i += 2;
             }
             else if (next == '(')
             {
-                var match = InterpolationKey().Match(rest);
+                var match = InterpolationKey().Match(text, i);
                 if (!match.Success)
-                    throw new IniSyntaxException($"bad interpolation variable reference {PythonText.Repr(rest)}");
+                    throw new IniSyntaxException($"bad interpolation variable reference {PythonText.Repr(text[i..])}");
                 var name = match.Groups["key"].Value.ToLowerInvariant();
-                rest = rest[match.Length..];
+                i += match.Length;
                 if (!raw.TryGetValue(name, out var value))
                     throw new IniSyntaxException(
                         $"Bad value substitution: option {PythonText.Repr(option)} in section {PythonText.Repr(section)} contains an interpolation key {PythonText.Repr(name)} which is not a valid option name. Raw value: {PythonText.Repr(rawValue)}");
+                if (++accumulated.Steps > MaxSubstitutions)
+                    throw new ExpansionLimitException(
+                        $"option {PythonText.Repr(option)} needs more than {MaxSubstitutions} %(key)s substitutions (hv-monitor's limit)");
                 if (value.Contains('%'))
                     InterpolateInto(accumulated, option, value, section, raw, rawValue, depth + 1);
                 else
-                    accumulated.Append(value);
+                    Append(accumulated, option, value, 0, value.Length);
             }
             else
             {
-                throw new IniSyntaxException($"'%' must be followed by '%' or '(', found: {PythonText.Repr(rest)}");
+                throw new IniSyntaxException($"'%' must be followed by '%' or '(', found: {PythonText.Repr(text[i..])}");
             }
         }
     }

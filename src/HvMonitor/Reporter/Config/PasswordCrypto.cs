@@ -49,7 +49,11 @@ public sealed class PasswordKey
         string text;
         try
         {
-            text = File.ReadAllText(path);
+            text = Shared.Platform.RegularFile.ReadAllText(path, 4096);
+        }
+        catch (Shared.Platform.UnsuitableFileException e)
+        {
+            throw new KeyFileException($"{PythonText.Repr(path)} is {e.Reason}");
         }
         catch (FileNotFoundException)
         {
@@ -97,18 +101,24 @@ public sealed class PasswordKey
         return aes.EncryptCbc(blocks, _iv, PaddingMode.None);
     }
 
-    /// <summary>Strips "last byte" bytes without checking them, as virt-who does.</summary>
-    public string Decrypt(string hex)
+    /// <summary>virt-who's first step (unhexlify), before the key file is read: a value that is not hex
+    /// cannot be decrypted whatever the key.</summary>
+    public static byte[] CiphertextBytes(string hex)
     {
-        byte[] cipher;
         try
         {
-            cipher = Convert.FromHexString(hex.Trim());
+            return Convert.FromHexString(hex.Trim());
         }
         catch (FormatException)
         {
             throw new CiphertextException("not hexadecimal");
         }
+    }
+
+    /// <summary>Strips "last byte" bytes without checking them, as virt-who does.</summary>
+    public string Decrypt(string hex)
+    {
+        byte[] cipher = CiphertextBytes(hex);
         if (cipher.Length == 0 || cipher.Length % 16 != 0)
             throw new CiphertextException("The length of the provided data is not a multiple of the block length.");
         using var aes = Aes.Create();

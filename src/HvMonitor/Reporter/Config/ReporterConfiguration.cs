@@ -27,7 +27,11 @@ public sealed record GeneralConfiguration(
     GlobalSettings Global,
     IReadOnlyList<KeyValuePair<string, string>> Defaults,
     IReadOnlyList<KeyValuePair<string, string>> SystemEnvironment,
-    IReadOnlyList<IniSection> SourceSections);
+    IReadOnlyList<IniSection> SourceSections)
+{
+    /// <summary>Set when [defaults] itself cannot be used: every source section is dropped with it.</summary>
+    public string? DefaultsError { get; init; }
+}
 
 /// <summary>The reporter cannot start (exit 1); the message is logged at ERROR.</summary>
 public sealed class ConfigurationException(string message) : Exception(message);

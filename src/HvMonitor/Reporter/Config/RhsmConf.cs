@@ -28,6 +28,8 @@ public sealed record RhsmConf
         var document = IniParser.Parse(text, path);
         var server = document.Sections.FirstOrDefault(s => s.Name == "server");
         var rhsm = document.Sections.FirstOrDefault(s => s.Name == "rhsm");
+        foreach (var unusable in new[] { server, rhsm }.Where(s => s?.Error is not null))
+            throw new IniSyntaxException($"[{unusable!.Name}]: {unusable.Error}");
         var defaults = new RhsmConf();
         string Value(IniSection? section, string key, string fallback, bool emptyMeansDefault = false) =>
             section?.Get(key) is { } v && !(emptyMeansDefault && v.Length == 0) ? v : fallback;
@@ -60,7 +62,8 @@ public sealed record RhsmConf
         }
         try
         {
-            return Parse(File.ReadAllText(path), path);
+            // Only a regular file of bounded size: a FIFO or /dev/zero in its place must not hang or fill memory.
+            return Parse(Shared.Platform.RegularFile.ReadAllText(path), path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or IniSyntaxException)
         {

@@ -255,6 +255,16 @@ public static partial class SectionValidator
         Secret? plain = c.Get(plainKey) is { } p ? new Secret(p) : null;
         if (c.Get(encryptedKey) is not { } cipher)
             return plain;
+        try
+        {
+            // virt-who unhexlifies first: a value that is not hex warns (section kept) without reading the key.
+            PasswordKey.CiphertextBytes(cipher);
+        }
+        catch (CiphertextException)
+        {
+            c.Warning($"Option \"{encryptedKey}\" cannot be decrypted, possibly corrupted");
+            return plain;
+        }
         PasswordKey key;
         try
         {

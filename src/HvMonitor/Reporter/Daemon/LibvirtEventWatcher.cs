@@ -15,7 +15,7 @@ namespace HvMonitor.Reporter.Daemon;
 public sealed unsafe class LibvirtEventWatcher : IDisposable
 {
     private readonly LibvirtEventSource _source;
-    private readonly string _uri;
+    private string _uri;
     private readonly Action _onEvent;
     private readonly IReporterLog _log;
     private readonly ReporterTiming _timing;
@@ -29,7 +29,7 @@ public sealed unsafe class LibvirtEventWatcher : IDisposable
     private LibvirtEventWatcher(LibvirtEventSource source, Action onEvent, IReporterLog log, ReporterTiming timing)
     {
         _source = source;
-        _uri = source.Uri;
+        _uri = source.Uri ?? "";
         _onEvent = onEvent;
         _log = log;
         _timing = timing;
@@ -94,8 +94,8 @@ public sealed unsafe class LibvirtEventWatcher : IDisposable
         try
         {
             conn = _source.Password is { } password
-                ? LibvirtConnection.OpenReadOnly(_uri, _source.Username, password.Reveal())
-                : LibvirtConnection.OpenReadOnly(_uri);
+                ? LibvirtConnection.OpenReadOnly(_source.Uri, _source.Username, password.Reveal())
+                : LibvirtConnection.OpenReadOnly(_source.Uri);
         }
         catch (LibvirtException e)
         {
@@ -103,6 +103,7 @@ public sealed unsafe class LibvirtEventWatcher : IDisposable
             return false;
         }
         _closed = false;
+        _uri = conn.Uri; // for a local section (no URI), the one libvirt chose
         var opaque = GCHandle.ToIntPtr(_self);
         try
         {

@@ -34,6 +34,12 @@ public static class ReporterLogExtensions
 /// </summary>
 public sealed class TextWriterLog(TextWriter writer, LogLevel minimum, TimeProvider? clock = null) : IReporterLog
 {
+    /// <summary>One log line, stderr's and the log files' alike. A password inside a URI that a message quotes
+    /// (a libvirt error naming <c>qemu+ssh://user:pw@host/</c>) is masked here, the last stop before output.</summary>
+    public static string Format(DateTimeOffset now, LogLevel level, string message) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{now:yyyy-MM-dd HH:mm:ss},{now.Millisecond:000} [{level.Name()}] {Shared.Text.UriCredentials.MaskPasswords(message)}");
+
     private readonly Lock _lock = new();
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
 
@@ -43,9 +49,7 @@ public sealed class TextWriterLog(TextWriter writer, LogLevel minimum, TimeProvi
     {
         if (level < Minimum)
             return;
-        var now = _clock.GetLocalNow();
-        var line = string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"{now:yyyy-MM-dd HH:mm:ss},{now.Millisecond:000} [{level.Name()}] {message}");
+        var line = Format(_clock.GetLocalNow(), level, message);
         lock (_lock)
         {
             writer.WriteLine(line);
@@ -71,12 +75,15 @@ public sealed class MemoryLog : IReporterLog
     }
 }
 
-/// <summary>Sends every line to several logs (stderr and a log file).</summary>
-public sealed class TeeLog(params IReporterLog[] logs) : IReporterLog
+/// <summary>Sends every line to several logs (stderr and a log file); a named part's lines go to each log's
+/// log for that name (stderr, and that part's own file with log_per_config).</summary>
+public sealed class TeeLog(params IReporterLog[] logs) : IReporterLog, INamedLogs
 {
     public void Write(LogLevel level, string message)
     {
         foreach (var log in logs)
             log.Write(level, message);
     }
+
+    public IReporterLog ForLogger(string name) => new TeeLog(logs.Select(l => l.ForLogger(name)).ToArray());
 }

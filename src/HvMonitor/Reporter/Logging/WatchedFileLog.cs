@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Text;
-using HvMonitor.Reporter.Logging;
 
 namespace HvMonitor.Reporter.Logging;
 
@@ -21,8 +19,7 @@ public sealed class WatchedFileLog(string path, LogLevel minimum, IReporterLog f
     {
         if (level < minimum)
             return;
-        var now = DateTime.Now;
-        var line = string.Create(CultureInfo.InvariantCulture, $"{now:yyyy-MM-dd HH:mm:ss},{now.Millisecond:000} [{level.Name()}] {message}");
+        var line = TextWriterLog.Format(DateTimeOffset.Now, level, message);
         lock (_gate)
         {
             if (_file is not null && !File.Exists(path))

@@ -30,10 +30,11 @@ public sealed partial class Destination : IDestination
         Settings = settings;
         Sections = sections.Order(StringComparer.Ordinal).ToList();
         _options = options;
-        _log = log;
+        // log_per_config: each destination logs to its own file, as virt-who's destination loggers do.
+        _log = log.ForLogger(ReporterLogFiles.DestinationLoggerName(Sections));
         _runData = runData;
         _time = options.Time;
-        Client = new CandlepinClient(settings, ClientIdentity.Create(), log);
+        Client = new CandlepinClient(settings, ClientIdentity.Create(), _log);
     }
 
     public CandlepinSettings Settings { get; }

@@ -11,7 +11,8 @@ public sealed record ReportSection(IReportSource Source, CandlepinSettings Desti
 }
 
 /// <summary>Where a section's libvirt lifecycle events come from (the daemon watches them): its URI and credentials.</summary>
-public sealed record LibvirtEventSource(string Uri, string? Username = null, Secret? Password = null);
+/// <param name="Uri">null: the local libvirt, opened with no URI so that libvirt picks its default.</param>
+public sealed record LibvirtEventSource(string? Uri, string? Username = null, Secret? Password = null);
 
 /// <summary>What every sending mode needs besides the sections.</summary>
 /// <param name="Interval">The configured interval (already validated: ≥ 60 s, default 3600 s).</param>

@@ -63,7 +63,7 @@ public sealed class LibvirtReportSource(SectionSettings settings, IReporterLog l
         }
         catch (System.Xml.XmlException e)
         {
-            throw new ReportSourceException($"the capabilities XML of '{settings.Uri ?? LibvirtConnection.DefaultUri}' cannot be parsed: {e.Message}", e);
+            throw new ReportSourceException($"the capabilities XML of '{settings.Uri ?? "the local libvirt"}' cannot be parsed: {e.Message}", e);
         }
     }
 
@@ -80,10 +80,12 @@ public sealed class LibvirtReportSource(SectionSettings settings, IReporterLog l
         }
     }
 
+    /// <summary>A local section opens libvirt with no URI (NULL), as virt-who does, so libvirt's own default
+    /// applies; the log line shows "" for it, as virt-who's does.</summary>
     private LibvirtConnection Open()
     {
-        var uri = settings.Uri ?? LibvirtConnection.DefaultUri;
-        log.Info($"Using libvirt url: {uri}");
+        var uri = settings.Uri;
+        log.Info($"Using libvirt url: {uri ?? "\"\""}");
         return settings.Password is { } password
             ? LibvirtConnection.OpenReadOnly(uri, settings.Username, password.Reveal())
             : LibvirtConnection.OpenReadOnly(uri);

@@ -20,7 +20,6 @@ public sealed unsafe partial class LibvirtConnection
     /// </summary>
     public static LibvirtConnection OpenReadOnly(string? uri, string? username, string password)
     {
-        uri ??= DefaultUri;
         SilenceErrorPrinting();
         var handle = GCHandle.Alloc(new Credentials(username, password));
         try
@@ -36,7 +35,7 @@ public sealed unsafe partial class LibvirtConnection
             var conn = virConnectOpenAuth(uri, &auth, ConnectReadOnly);
             if (conn == IntPtr.Zero)
                 throw LibvirtException.CannotConnect(uri, LastError());
-            return new LibvirtConnection(conn, uri);
+            return new LibvirtConnection(conn, uri ?? ChosenUri(conn));
         }
         finally
         {

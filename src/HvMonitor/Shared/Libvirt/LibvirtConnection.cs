@@ -97,22 +97,33 @@ public sealed unsafe partial class LibvirtConnection : IDisposable
         Uri = uri;
     }
 
+    /// <summary>The URI asked for; with none (null), the one libvirt chose, as virConnectGetURI tells.</summary>
     public string Uri { get; }
 
-    /// <summary>The URI used when none is given: LIBVIRT_DEFAULT_URI, else the system QEMU driver.
-    /// Resolved here rather than by libvirt so an unprivileged user (snmpd) also monitors the system
-    /// instance, not an empty per-user session.</summary>
+    /// <summary>The collector's URI when none is given: LIBVIRT_DEFAULT_URI, else the system QEMU driver.
+    /// Resolved by the collector rather than by libvirt so an unprivileged user (snmpd) also monitors the
+    /// system instance, not an empty per-user session. (The reporter passes null instead, as virt-who.)</summary>
     public static string DefaultUri =>
         Environment.GetEnvironmentVariable("LIBVIRT_DEFAULT_URI") is { Length: > 0 } env ? env : "qemu:///system";
 
+    /// <summary>virConnectOpenReadOnly. A null <paramref name="uri"/> is passed to libvirt as NULL, so libvirt's
+    /// own default applies (LIBVIRT_DEFAULT_URI, uri_default in libvirt.conf, then its probe of drivers).</summary>
     public static LibvirtConnection OpenReadOnly(string? uri)
     {
-        uri ??= DefaultUri;
         SilenceErrorPrinting();
         var conn = virConnectOpenReadOnly(uri);
         if (conn == IntPtr.Zero)
             throw LibvirtException.CannotConnect(uri, LastError());
-        return new LibvirtConnection(conn, uri);
+        return new LibvirtConnection(conn, uri ?? ChosenUri(conn));
+    }
+
+    internal static string Describe(string? uri) => uri is null ? "libvirt's default URI" : $"libvirt at '{uri}'";
+
+    /// <summary>The URI libvirt connected to when it was given none.</summary>
+    private static string ChosenUri(IntPtr conn)
+    {
+        var uri = virConnectGetURI(conn);
+        return uri == IntPtr.Zero ? "" : TakeString(uri, out _);
     }
 
     /// <summary>libvirt prints every error on stderr by default; snmpd would merge that into our JSON.</summary>
@@ -201,6 +212,6 @@ public sealed class LibvirtException(string message, string? libvirtMessage = nu
     /// <summary>libvirt's own text (virGetLastErrorMessage), e.g. for the reporter's status, which shows it as virt-who does.</summary>
     public string LibvirtMessage => libvirtMessage ?? Message;
 
-    public static LibvirtException CannotConnect(string uri, string libvirtMessage) =>
-        new($"cannot connect to libvirt at '{uri}': {libvirtMessage}", libvirtMessage);
+    public static LibvirtException CannotConnect(string? uri, string libvirtMessage) =>
+        new($"cannot connect to {LibvirtConnection.Describe(uri)}: {libvirtMessage}", libvirtMessage);
 }

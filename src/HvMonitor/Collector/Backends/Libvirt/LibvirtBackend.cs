@@ -157,7 +157,7 @@ public sealed class LibvirtBackend(ICommandRunner probes, ProcReader proc) : IHy
     {
         try
         {
-            return LibvirtConnection.OpenReadOnly(uri);
+            return LibvirtConnection.OpenReadOnly(uri ?? LibvirtConnection.DefaultUri);
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or TypeInitializationException)
         {

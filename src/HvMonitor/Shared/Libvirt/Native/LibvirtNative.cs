@@ -57,6 +57,10 @@ internal static unsafe partial class LibvirtNative
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
     public static partial IntPtr virConnectOpenReadOnly(string? uri);
 
+    /// <summary>The connection's URI (malloc'd, the caller frees it).</summary>
+    [LibraryImport(Lib)]
+    public static partial IntPtr virConnectGetURI(IntPtr conn);
+
     [LibraryImport(Lib)]
     public static partial int virConnectClose(IntPtr conn);
 
