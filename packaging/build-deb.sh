@@ -65,6 +65,7 @@ commit="$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)"
 # Depends: what the binary links (dpkg-shlibdeps reads its NEEDED entries: libc6), plus what it loads at run
 # time with dlopen, which no tool can see: libvirt.so.0 (LibraryImport through NativeLibrary) and OpenSSL
 # (.NET's System.Net.Security for the reporter's HTTPS; libssl3t64 is trixie's name for it).
+install -d "$root/DEBIAN" # dpkg-shlibdeps finds the package's root by it
 printf 'Source: hv-monitor\n\nPackage: hv-monitor\nArchitecture: any\n' >"$work/src/debian/control"
 shlibs="$(cd "$work/src" && dpkg-shlibdeps -O -edebian/hv-monitor/usr/bin/hv-monitor | sed -n 's/^shlibs:Depends=//p')"
 [[ -n $shlibs ]] || { echo "build-deb.sh: dpkg-shlibdeps found no dependency" >&2; exit 1; }
