@@ -24,10 +24,10 @@ public static class DebianPackage
 
     private static readonly Dictionary<string, string> Noninteractive = new() { ["DEBIAN_FRONTEND"] = "noninteractive" };
 
-    /// <summary>`apt-get install ./hv-monitor_*.deb`, as the README says (no network needed: its dependencies are installed).</summary>
+    /// <summary>`apt-get install ./hv-monitor_*.deb`, as the README says.</summary>
     public static void Install()
     {
-        var r = Shell.Run("apt-get", ["install", "-y", "--no-download", Path.GetFullPath(File)], Noninteractive, TimeSpan.FromMinutes(5));
+        var r = Shell.Run("apt-get", ["install", "-y", Path.GetFullPath(File)], Noninteractive, TimeSpan.FromMinutes(5));
         if (r.ExitCode != 0)
             throw new InvalidOperationException($"apt-get install {File} exited {r.ExitCode}:\n{r.Stderr}\n{r.Stdout}");
     }
