@@ -2,7 +2,9 @@
 //
 //   Build      build the solution (Release)
 //   Test       the whole test suite, as CI runs it: bash tests/run.sh
-//   Publish    the shipped binary: artifacts/publish/hv-monitor (self-contained, trimmed, single file, ReadyToRun)
+//   Publish    the shipped binary: artifacts/publish/hv-monitor (NativeAOT; needs clang and zlib1g-dev)
+//   Package    Publish, then the Debian package artifacts/hv-monitor_VERSION_ARCH.deb and the roff man pages in
+//              artifacts/man/ (packaging/build-deb.sh: dpkg-deb, offline; needs scdoc, dpkg-dev, binutils)
 //   Benchmark  Publish, then measure it (tests/HvMonitor.Benchmarks) and write docs/performance.md and .json
 //
 // Benchmark options (all optional): --runs=15 --warmup=2 --sizes=0,10,100,1000 --lab=auto|skip
@@ -36,6 +38,19 @@ Task("Publish")
         Runtime = "linux-x64",
         OutputDirectory = publishDir,
     });
+});
+
+Task("Package")
+    .IsDependentOn("Publish")
+    .Does(() =>
+{
+    var args = new ProcessArgumentBuilder()
+        .AppendQuoted("packaging/build-deb.sh")
+        .AppendQuoted(MakeAbsolute(publishDir.Path.CombineWithFilePath("hv-monitor")).FullPath)
+        .AppendQuoted(MakeAbsolute(Directory("artifacts")).FullPath);
+    int exitCode = StartProcess("bash", new ProcessSettings { Arguments = args });
+    if (exitCode != 0)
+        throw new Exception($"packaging/build-deb.sh failed with exit code {exitCode}");
 });
 
 Task("Benchmark")

@@ -5,16 +5,36 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# What the shipped form needs to build and check: clang and zlib1g-dev (NativeAOT), scdoc (man pages), dpkg-dev
+# (dpkg-shlibdeps), lintian, systemd (systemd-analyze verify) and man-db (man -w) for the package's tests.
+BUILD_PACKAGES=(clang zlib1g-dev binutils scdoc dpkg-dev lintian systemd man-db)
+
 if [[ $EUID -eq 0 ]]; then
+    missing=()
+    for p in "${BUILD_PACKAGES[@]}"; do
+        [[ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)" == "install ok installed" ]] || missing+=("$p")
+    done
+    if ((${#missing[@]})); then
+        echo "tests/run.sh: installing ${missing[*]}" >&2
+        apt-get update
+        DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
+    fi
     bash tests/lab/lab.sh install
     bash tests/lab/lab.sh start
 else
     echo "tests/run.sh: not root: the lab cannot be installed or started here, so the lab tests will fail." >&2
 fi
 
-# The integration tests run the binary users get: the published single file.
+# The integration tests run the binary users get: the NativeAOT executable, published once (the native
+# compile takes minutes on a small machine) and packaged from that same file.
 dotnet publish src/HvMonitor -c Release -r linux-x64 -o artifacts/publish
 export HV_MONITOR_BIN="$PWD/artifacts/publish/hv-monitor"
+# The Debian package (Packaging/ tests install it with apt, use it and purge it).
+if HV_MONITOR_DEB="$(bash packaging/build-deb.sh "$HV_MONITOR_BIN" artifacts)"; then
+    export HV_MONITOR_DEB
+else
+    echo "tests/run.sh: the Debian package could not be built; the packaging tests will fail." >&2
+fi
 
 # One plain closing line for CI ("N passed, N failed"), summed over the test assemblies.
 mkdir -p artifacts

@@ -33,7 +33,7 @@ internal static class MarkdownReport
         sb.Append("## Latest run\n\n");
         sb.Append(Inv, $"- Machine: {m.Cpu}, {m.Cores} cores, {m.MemoryMiB / 1024.0:F1} GiB, Linux {m.Kernel}, {m.Os}; {m.Libvirt}\n");
         sb.Append(Inv, $"- Date: {r.Date}; commit `{r.Commit}`{(r.CommitDirty ? " with uncommitted changes under src/" : "")}\n");
-        sb.Append(Inv, $"- Binary: `{r.Binary.Path}`, {r.Binary.Version}, {r.Binary.Bytes / 1048576.0:F1} MiB (self-contained, trimmed, single file, ReadyToRun)\n");
+        sb.Append(Inv, $"- Binary: `{r.Binary.Path}`, {r.Binary.Version}, {r.Binary.Bytes / 1048576.0:F1} MiB (NativeAOT)\n");
         sb.Append(Inv, $"- Method: {r.Settings.Warmup} warm-up runs, then {r.Settings.Runs} measured runs per program, hv-monitor and virsh interleaved; ");
         sb.Append("figures are medians with [p10–p90]; load average before/after: ");
         sb.Append(Inv, $"{r.LoadAverageBefore} / {r.LoadAverageAfter}\n");

@@ -37,17 +37,34 @@ internal static class ReportScenario
     private static int? Expect(int guests, int expected) =>
         guests == expected ? guests : throw new InvalidDataException($"{guests} guests in report -p, expected {expected}");
 
-    public static TargetResult Target(BenchReport r)
+    /// <summary>
+    /// Against virt-who -p: 25× its wall time and 5× its CPU time. virt-who is not installable here (no Debian
+    /// package for it, and its Python sources cannot be fetched), so only its recorded wall time can be compared;
+    /// its CPU time was never recorded, so that half is reported as not measurable with hv-monitor's own CPU time.
+    /// </summary>
+    public static List<TargetResult> Targets(BenchReport r)
     {
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
         var s = r.Scenarios.FirstOrDefault(x => x.Id == Id && !x.Skipped && x.WallMs is not null);
-        double limitMs = VirtWhoSeconds * 1000 / 10;
-        return new TargetResult
-        {
-            Id = Id,
-            Description = $"hv-monitor report -p on the {s?.Domains.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "small"}-domain QEMU lab, median wall time (virt-who -p: {VirtWhoSeconds}–2.5 s here)",
-            Limit = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"≤ {limitMs:F0} ms (a tenth of virt-who)"),
-            Measured = s is null ? "not measured" : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{s.WallMs!.Median:F1} ms ({VirtWhoSeconds * 1000 / s.WallMs.Median:F1}× faster than virt-who's best)"),
-            Result = s is null ? "SKIPPED" : s.WallMs!.Median <= limitMs ? "PASS" : "FAIL",
-        };
+        string domains = s?.Domains.ToString(inv) ?? "small";
+        return
+        [
+            new TargetResult
+            {
+                Id = Id,
+                Description = $"hv-monitor report -p on the {domains}-domain QEMU lab against virt-who -p's recorded {VirtWhoSeconds}–2.5 s (virt-who cannot be installed here: not measured side by side)",
+                Limit = "≥ 25× faster (wall)",
+                Measured = s is null ? "not measured" : string.Create(inv, $"{s.WallMs!.Median:F1} ms: {VirtWhoSeconds * 1000 / s.WallMs.Median:F1}× virt-who's best"),
+                Result = s is null ? "SKIPPED" : VirtWhoSeconds * 1000 / s.WallMs!.Median >= 25 ? "PASS" : "FAIL",
+            },
+            new TargetResult
+            {
+                Id = Id + "-cpu",
+                Description = $"hv-monitor report -p CPU time against virt-who -p's",
+                Limit = "≥ 5× less CPU",
+                Measured = s is null ? "not measured" : string.Create(inv, $"hv-monitor {s.CpuMs!.Median:F1} ms CPU; virt-who's CPU time was never recorded and virt-who cannot run here"),
+                Result = "NOT MEASURABLE",
+            },
+        ];
     }
 }

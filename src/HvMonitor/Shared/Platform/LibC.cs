@@ -2,13 +2,13 @@ using System.Runtime.InteropServices;
 
 namespace HvMonitor.Shared.Platform;
 
-/// <summary>The few libc calls we need (Tmds.LibC is not available to us, so these are declared here).</summary>
+/// <summary>
+/// The libc calls outside <see cref="LinuxLibC"/> (Tmds.LibC): free(3), which Tmds.LibC does not bind and which
+/// releases the strings libvirt allocates, on Linux and FreeBSD alike.
+/// </summary>
 internal static partial class LibC
 {
     private const int _SC_CLK_TCK = 2; // Linux/glibc value
-
-    [LibraryImport("libc", EntryPoint = "sysconf")]
-    private static partial long SysConf(int name);
 
     [LibraryImport("libc", EntryPoint = "free")]
     internal static partial void Free(IntPtr pointer);
@@ -18,7 +18,7 @@ internal static partial class LibC
 
     private static long QueryClockTicks()
     {
-        long hz = OperatingSystem.IsLinux() ? SysConf(_SC_CLK_TCK) : -1;
+        long hz = OperatingSystem.IsLinux() ? LinuxLibC.SysConf(_SC_CLK_TCK) : -1;
         return hz > 0 ? hz : 100;
     }
 }
