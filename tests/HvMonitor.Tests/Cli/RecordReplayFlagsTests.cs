@@ -1,5 +1,6 @@
 using HvMonitor.Collector.Backends;
 using HvMonitor.Collector.Cli;
+using HvMonitor.Shared;
 using Xunit;
 
 namespace HvMonitor.Tests.Cli;
@@ -10,10 +11,10 @@ public class RecordReplayFlagsTests
     public void RecordReplayAndCbsdPathReachTheBackendSettings()
     {
         var o = ArgumentParser.Parse(["-b", "cbsd", "--record", "/tmp/rec dir", "--cbsd-path=/opt/cbsd/bin/cbsd", "--timeout", "7"]);
-        var s = BackendSettings.From(o);
+        var s = o.ToBackendSettings(TestHooks.None);
         Assert.Equal((BackendKind.Cbsd, "/tmp/rec dir", null, "/opt/cbsd/bin/cbsd", TimeSpan.FromSeconds(3.5)),
             (o.Backend, s.RecordDirectory, s.ReplayDirectory, s.CbsdPath, s.CommandTimeout));
-        Assert.Equal("/x", BackendSettings.From(ArgumentParser.Parse(["--replay", "/x"])).ReplayDirectory);
+        Assert.Equal("/x", ArgumentParser.Parse(["--replay", "/x"]).ToBackendSettings(TestHooks.None).ReplayDirectory);
     }
 
     [Theory]

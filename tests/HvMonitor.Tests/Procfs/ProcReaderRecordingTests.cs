@@ -5,7 +5,7 @@ using Xunit;
 namespace HvMonitor.Tests.Procfs;
 
 /// <summary>
-/// ProcReader's file probes over a fixture /proc tree built from samples/libvirt: recorded, then replayed
+/// ProcReader's file reads over a fixture /proc tree built from samples/libvirt: recorded, then replayed
 /// to the same figures; only QEMU's command lines are ever read.
 /// </summary>
 public sealed class ProcReaderRecordingTests : IDisposable
@@ -44,11 +44,11 @@ public sealed class ProcReaderRecordingTests : IDisposable
     [Fact]
     public void ARecordedReadReplaysToTheSameFiguresAndNoOtherCommandLine()
     {
-        var live = new ProcReader(_root, new RecordingCommandRunner(new ProcFileRunner(), _recording));
+        var live = new ProcReader(new RecordingProcFileSystem(new LiveProcFileSystem(_root), new RecordingDirectory(_recording)));
         int pid = live.FindQemuPid("hvm lab two", Path.Combine(_root, "no-such.pid"))!.Value;
         var recorded = live.ReadProcessStats(pid);
 
-        var replayed = new ProcReader(_root, new ReplayCommandRunner(_recording));
+        var replayed = new ProcReader(new ReplayProcFileSystem(_root, new ReplayCommandRunner(_recording)));
         Assert.Equal(pid, replayed.FindQemuPid("hvm lab two", Path.Combine(_root, "no-such.pid")));
         Assert.Equal(recorded, replayed.ReadProcessStats(pid));
         Assert.True(recorded.Etimes > 0);
@@ -62,9 +62,9 @@ public sealed class ProcReaderRecordingTests : IDisposable
     [Fact]
     public void AFileThatCannotBeReadIsRecordedAsAFailureAndReplayedAsOne()
     {
-        var live = new ProcReader(_root, new RecordingCommandRunner(new ProcFileRunner(), _recording));
+        var live = new ProcReader(new RecordingProcFileSystem(new LiveProcFileSystem(_root), new RecordingDirectory(_recording)));
         var first = Assert.Throws<IOException>(() => live.ReadProcessStats(99999));
-        var replayed = new ProcReader(_root, new ReplayCommandRunner(_recording));
+        var replayed = new ProcReader(new ReplayProcFileSystem(_root, new ReplayCommandRunner(_recording)));
         Assert.Equal(first.Message, Assert.Throws<IOException>(() => replayed.ReadProcessStats(99999)).Message);
     }
 }

@@ -37,7 +37,7 @@ public static class CollectionRun
         {
             try
             {
-                BackendRegistry.Create(kind, settings).Collect(sink, cancellation.Token);
+                BackendRegistry.Create(kind, settings, cancellation.Token).Collect(sink, cancellation.Token);
             }
             catch (OperationCanceledException)
             {
