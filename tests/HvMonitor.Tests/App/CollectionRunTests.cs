@@ -1,5 +1,6 @@
 using HvMonitor.Collector.App;
 using HvMonitor.Collector.Backends;
+using HvMonitor.Collector.Facts;
 using HvMonitor.Collector.Model;
 using Xunit;
 

@@ -1,4 +1,5 @@
 using HvMonitor.Collector.Backends.Cbsd;
+using HvMonitor.Collector.Facts;
 using HvMonitor.Collector.Model;
 using Xunit;
 

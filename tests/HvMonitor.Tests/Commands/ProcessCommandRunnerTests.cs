@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using HvMonitor.Collector.Backends;
 using HvMonitor.Collector.Backends.Cbsd;
+using HvMonitor.Collector.Facts;
 using HvMonitor.Collector.Model;
 using HvMonitor.Shared.Commands;
 using Xunit;

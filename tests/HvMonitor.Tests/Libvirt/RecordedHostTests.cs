@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using HvMonitor.Collector.Backends.Libvirt;
+using HvMonitor.Collector.Facts;
 using HvMonitor.Collector.Model;
 using HvMonitor.Collector.Output;
 using HvMonitor.Collector.Procfs;
@@ -12,7 +13,7 @@ namespace HvMonitor.Tests.Libvirt;
 /// <summary>
 /// The recorded lab host (samples/libvirt) replayed through the parsers, the facts builder and the
 /// merge: the same path the live backend takes after its I/O. Compared with a golden report
-/// (set UPDATE_GOLDEN=1 to rewrite it on purpose) and, independently, with the raw sample text.
+/// (HV_MONITOR_REWRITE_GOLDEN=1 rewrites it on purpose) and, independently, with the raw sample text.
 /// </summary>
 public class RecordedHostTests
 {
@@ -60,9 +61,7 @@ public class RecordedHostTests
     {
         var json = Encoding.UTF8.GetString(LibreNmsSerializer.ToUtf8Json(new Envelope { Data = ReplayRecordedHost() }, pretty: true)) + "\n";
         var golden = RepoPaths.Sample("libvirt", "golden-report.json");
-        if (Environment.GetEnvironmentVariable("UPDATE_GOLDEN") == "1")
-            File.WriteAllText(golden, json);
-        Assert.Equal(File.ReadAllText(golden), json);
+        Golden.AssertMatches(golden, json);
     }
 
     [Fact]

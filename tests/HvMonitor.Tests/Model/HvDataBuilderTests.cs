@@ -1,3 +1,4 @@
+using HvMonitor.Collector.Facts;
 using HvMonitor.Collector.Model;
 using Xunit;
 
@@ -6,7 +7,7 @@ namespace HvMonitor.Tests.Model;
 public class HvDataBuilderTests
 {
     private static DiskFacts Disk(string target, string path, ulong alloc, ulong inUse, ulong onDisk, ulong rbytes) =>
-        new(target, path, new DiskEntry { Alloc = alloc, InUse = inUse, OnDisk = onDisk, Rbytes = rbytes, Wbytes = rbytes * 2, Rtime = 3, Freqs = 1 });
+        new(target, path) { Alloc = alloc, InUse = inUse, OnDisk = onDisk, Rbytes = rbytes, Wbytes = rbytes * 2, Rtime = 3, Freqs = 1 };
 
     [Fact]
     public void IsoImagesCountForIoButNotForDiskSizes()
@@ -34,7 +35,7 @@ public class HvDataBuilderTests
     [Fact]
     public void InterfacesBecomeNicNInOrderAndAreSummed()
     {
-        var nics = Enumerable.Range(0, 12).Select(i => new InterfaceEntry { If = "vnet" + i, Ibytes = 10, Opkts = 1 }).ToList();
+        var nics = Enumerable.Range(0, 12).Select(i => new InterfaceFacts { If = "vnet" + i, Ibytes = 10, Opkts = 1 }).ToList();
         var vm = HvDataBuilder.BuildVm(new VmFacts { Name = "vm", Interfaces = nics });
         Assert.Equal(Enumerable.Range(0, 12).Select(i => "nic" + i), vm.Ifs.Keys);
         Assert.Equal("vnet10", vm.Ifs["nic10"].If);
@@ -63,7 +64,7 @@ public class HvDataBuilderTests
             Snapshots = 1,
             Process = new ProcessStats { Pcpu = 0.1, Pmem = 0.2, Usertime = 0.01, Systime = 0.07, Nvcsw = 5 },
             Disks = [Disk("vda", "/a.qcow2", 10, 5, 6, 1)],
-            Interfaces = [new InterfaceEntry { Ibytes = 3, Coll = 1 }],
+            Interfaces = [new InterfaceFacts { Ibytes = 3, Coll = 1 }],
         }).ToList();
         var data = HvDataBuilder.Build("libvirt", vms);
         var t = data.Totals;

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using HvMonitor.Collector.Facts;
 using HvMonitor.Collector.Model;
 using HvMonitor.Collector.Output;
 using HvMonitor.Shared.Text;
@@ -42,8 +43,8 @@ public partial class LibreNmsEncodingTests
             Ip = text,
             Console = text,
             ConsoleType = text,
-            Disks = [new DiskFacts(text, "/images/" + text, new DiskEntry { Alloc = 1 })],
-            Interfaces = [new InterfaceEntry { If = text, Mac = text, Parent = text }],
+            Disks = [new DiskFacts(text, "/images/" + text) { Alloc = 1 }],
+            Interfaces = [new InterfaceFacts { If = text, Mac = text, Parent = text }],
         };
         return new Envelope { ErrorString = text, Data = HvDataBuilder.Build("libvirt", [facts]) };
     }

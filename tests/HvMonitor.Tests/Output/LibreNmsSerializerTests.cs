@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using HvMonitor.Collector.Facts;
 using HvMonitor.Collector.Model;
 using HvMonitor.Collector.Output;
 using Xunit;
@@ -58,8 +59,8 @@ public class LibreNmsSerializerTests
             Name = "vm",
             State = VmState.Paused,
             Process = new ProcessStats { Pcpu = 3.0, Pmem = 0.5, Pri = 19, Usertime = 1.25 },
-            Disks = [new DiskFacts("vda", "/x.qcow2", new DiskEntry { Alloc = 1 })],
-            Interfaces = [new InterfaceEntry { If = "vnet0", Mac = "52:54:00:00:00:01", Parent = "br0" }],
+            Disks = [new DiskFacts("vda", "/x.qcow2") { Alloc = 1 }],
+            Interfaces = [new InterfaceFacts { If = "vnet0", Mac = "52:54:00:00:00:01", Parent = "br0" }],
         };
         using var doc = JsonDocument.Parse(Serialize(new Envelope { Data = HvDataBuilder.Build("libvirt", [facts]) }));
         var textKeys = new HashSet<string> { "os_type", "ip", "console_type", "console", "if", "mac", "parent", "hv", "errorString" };

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using HvMonitor.Collector.Backends.Libvirt;
+using HvMonitor.Collector.Facts;
 using HvMonitor.Collector.Model;
 using HvMonitor.Collector.Output;
 using Xunit;
@@ -22,8 +23,8 @@ public partial class NumberEncodingTests
         var big = new ProcessStats { Minflt = ulong.MaxValue - 1, Nvcsw = (ulong)long.MaxValue + 5 };
         var vms = new[]
         {
-            new VmFacts { Name = "a", Process = big, Interfaces = [new InterfaceEntry { Ibytes = ulong.MaxValue }] },
-            new VmFacts { Name = "b", Process = big, Interfaces = [new InterfaceEntry { Ibytes = 10 }] },
+            new VmFacts { Name = "a", Process = big, Interfaces = [new InterfaceFacts { Ibytes = ulong.MaxValue }] },
+            new VmFacts { Name = "b", Process = big, Interfaces = [new InterfaceFacts { Ibytes = 10 }] },
         };
         var data = HvDataBuilder.Build("libvirt", vms);
         Assert.Equal(ulong.MaxValue, data.Totals.Minflt); // saturated, not wrapped to a small number
@@ -58,8 +59,8 @@ public partial class NumberEncodingTests
         Assert.Equal(1.234567, LibvirtFactsBuilder.NsToMs(1_234_567));
         Assert.Equal(0.000001, LibvirtFactsBuilder.NsToMs(1));
         Assert.Equal(18446744073709.551615, LibvirtFactsBuilder.NsToMs(ulong.MaxValue), 3);
-        var disk = new DiskEntry { Rtime = LibvirtFactsBuilder.NsToMs(83_195), Wtime = 0.1, Ftime = 0.2 };
-        var data = HvDataBuilder.Build("libvirt", [new VmFacts { Name = "v", Disks = [new DiskFacts("vda", null, disk)] }]);
+        var disk = new DiskFacts("vda", null) { Rtime = LibvirtFactsBuilder.NsToMs(83_195), Wtime = 0.1, Ftime = 0.2 };
+        var data = HvDataBuilder.Build("libvirt", [new VmFacts { Name = "v", Disks = [disk] }]);
         var root = Serialize(new Envelope { Data = data });
         var json = root.GetRawText();
         Assert.Contains("\"rtime\":0.083195", json);
@@ -72,8 +73,8 @@ public partial class NumberEncodingTests
     {
         var decimals = new HashSet<string> { "pcpu", "pmem", "usertime", "systime", "rtime", "wtime", "ftime" };
         var process = new ProcessStats { Pcpu = 1.5, Pmem = 0.25, Usertime = 3.75, Systime = 1e17, Minflt = ulong.MaxValue, Pri = -1 };
-        var disk = new DiskEntry { Rtime = 0.5, Wtime = 1e20, Ftime = 2.25, Rbytes = ulong.MaxValue };
-        var data = HvDataBuilder.Build("libvirt", [new VmFacts { Name = "v", Process = process, Disks = [new DiskFacts("vda", null, disk)] }]);
+        var disk = new DiskFacts("vda", null) { Rtime = 0.5, Wtime = 1e20, Ftime = 2.25, Rbytes = ulong.MaxValue };
+        var data = HvDataBuilder.Build("libvirt", [new VmFacts { Name = "v", Process = process, Disks = [disk] }]);
         var json = Encoding.UTF8.GetString(LibreNmsSerializer.ToUtf8Json(new Envelope { Data = data }));
         int seen = 0;
         foreach (Match m in NumberMember().Matches(json))

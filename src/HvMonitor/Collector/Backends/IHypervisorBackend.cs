@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using HvMonitor.Collector.Facts;
 using HvMonitor.Collector.Model;
 
 namespace HvMonitor.Collector.Backends;

@@ -41,10 +41,9 @@ public sealed class LiveProcFileSystem(string root = "/proc") : IProcFileSystem
                 return Utf8Text.Decode(File.ReadAllBytes(Path.Combine(root, paths[0])), out _);
             return Utf8Text.Decode([.. paths.SelectMany(p => File.ReadAllBytes(Path.Combine(root, p)))], out _);
         }
-        catch (UnauthorizedAccessException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            // hidepid and friends: for the caller the file is as unreadable as a missing one.
-            throw new IOException(e.Message, e);
+            throw Unreadable(e);
         }
     }
 
@@ -54,11 +53,17 @@ public sealed class LiveProcFileSystem(string root = "/proc") : IProcFileSystem
         {
             return [.. Directory.EnumerateFileSystemEntries(Path.Combine(root, path)).Select(Path.GetFileName).Order(StringComparer.Ordinal)!];
         }
-        catch (UnauthorizedAccessException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new IOException(e.Message, e);
+            throw Unreadable(e);
         }
     }
 
     public long ClockTicksPerSecond() => LibC.ClockTicksPerSecond;
+
+    /// <summary>
+    /// One kind of failure with the original message, whatever the cause (gone, hidepid, not a directory): live, recorded
+    /// and replayed reads then fail alike.
+    /// </summary>
+    private static IOException Unreadable(Exception e) => new(e.Message, e);
 }

@@ -1,3 +1,4 @@
+using HvMonitor.Collector.Facts;
 using HvMonitor.Collector.Model;
 using HvMonitor.Collector.Procfs;
 using HvMonitor.Shared.Commands;

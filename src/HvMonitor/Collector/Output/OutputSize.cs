@@ -1,6 +1,7 @@
 using System.Globalization;
+using HvMonitor.Collector.App;
 
-namespace HvMonitor.Collector.App;
+namespace HvMonitor.Collector.Output;
 
 /// <summary>
 /// How much output reaches LibreNMS through snmpd's extend, measured with Debian 12's net-snmp 5.9.3

@@ -1,6 +1,6 @@
 using HvMonitor.Collector.Cli;
 
-namespace HvMonitor.Collector.App;
+namespace HvMonitor.Collector.Output;
 
 /// <summary>The cache files of serve mode: BASE (plain JSON) and BASE.snmp (gzip+base64), as -w writes them.</summary>
 public static class OutputCache
