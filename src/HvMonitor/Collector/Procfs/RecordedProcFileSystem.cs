@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using HvMonitor.Shared.Commands;
 using HvMonitor.Shared.Text;
 
@@ -33,22 +32,7 @@ public sealed class RecordingProcFileSystem(IProcFileSystem inner, RecordingDire
     public long ClockTicksPerSecond() =>
         Record(ProcRecordingLines.GetconfClockTicks, inner.ClockTicksPerSecond, hz => hz.ToString(CultureInfo.InvariantCulture) + "\n");
 
-    private T Record<T>(string[] argv, Func<T> read, Func<T, string> asText)
-    {
-        string line = PosixQuote.Join(argv);
-        T answer;
-        try
-        {
-            answer = read();
-        }
-        catch (IOException e)
-        {
-            recording.Write(line, CommandResult.Exited(1, [], Encoding.UTF8.GetBytes(e.Message)));
-            throw;
-        }
-        recording.Write(line, CommandResult.Exited(0, Encoding.UTF8.GetBytes(asText(answer)), []));
-        return answer;
-    }
+    private T Record<T>(string[] argv, Func<T> read, Func<T, string> asText) => recording.Record<T, IOException>(argv, read, asText);
 }
 
 /// <summary>

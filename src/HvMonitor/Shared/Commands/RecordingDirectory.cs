@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace HvMonitor.Shared.Commands;
 
 /// <summary>
@@ -23,5 +25,27 @@ public sealed class RecordingDirectory(string directory)
         }
         Directory.CreateDirectory(directory);
         File.WriteAllBytes(System.IO.Path.Combine(directory, RecordingFile.FileNameFor(commandLine, occurrence)), RecordingFile.Format(commandLine, result));
+    }
+
+    /// <summary>
+    /// An in-process answer recorded as if <paramref name="argv"/> had printed it: <paramref name="ask"/>'s answer as
+    /// text (a null text is "none": exit 1 with nothing on stderr), or its <typeparamref name="TFailure"/> as exit 1 with
+    /// the message on stderr, then rethrown.
+    /// </summary>
+    public T Record<T, TFailure>(IReadOnlyList<string> argv, Func<T> ask, Func<T, string?> asText) where TFailure : Exception
+    {
+        var line = PosixQuote.Join(argv);
+        T answer;
+        try
+        {
+            answer = ask();
+        }
+        catch (TFailure e)
+        {
+            Write(line, CommandResult.Exited(1, [], Encoding.UTF8.GetBytes(e.Message)));
+            throw;
+        }
+        Write(line, asText(answer) is { } text ? CommandResult.Exited(0, Encoding.UTF8.GetBytes(text), []) : CommandResult.Exited(1, [], []));
+        return answer;
     }
 }

@@ -58,23 +58,7 @@ public sealed class RecordingLibvirtSource(ILibvirtSource inner, RecordingDirect
     public string? NetworkBridge(string network) =>
         Record(LibvirtRecordingLines.NetworkBridge(network), () => inner.NetworkBridge(network), bridge => bridge is null ? null : bridge + "\n");
 
-    /// <summary>A null text is "none": exit 1 with nothing on stderr.</summary>
-    private T Record<T>(string[] argv, Func<T> ask, Func<T, string?> asText)
-    {
-        var line = PosixQuote.Join(argv);
-        T answer;
-        try
-        {
-            answer = ask();
-        }
-        catch (LibvirtException e)
-        {
-            recording.Write(line, CommandResult.Exited(1, [], Encoding.UTF8.GetBytes(e.Message)));
-            throw;
-        }
-        recording.Write(line, asText(answer) is { } text ? Ok(text) : CommandResult.Exited(1, [], []));
-        return answer;
-    }
+    private T Record<T>(string[] argv, Func<T> ask, Func<T, string?> asText) => recording.Record<T, LibvirtException>(argv, ask, asText);
 
     private static CommandResult Ok(string text) => CommandResult.Exited(0, Encoding.UTF8.GetBytes(text), []);
 
