@@ -20,7 +20,7 @@ public sealed class ProcessCommandRunnerTests : IDisposable
 
     public void Dispose() => Directory.Delete(_bin, true);
 
-    private ProcessCommandRunner Runner() => new(CommandLocations.AllIn(_bin, Programs));
+    private ProcessCommandRunner Runner() => new(new CommandLocations(Programs.ToDictionary(p => p, p => Path.Combine(_bin, p))));
 
     private void Script(string name, string body)
     {
