@@ -1,16 +1,15 @@
+using HvMonitor.Shared.Commands;
+
 namespace HvMonitor.Tests;
 
-/// <summary>A recorded probe output from samples/: the first line is "# COMMAND", the rest its exact output.</summary>
+/// <summary>
+/// A recorded probe output from samples/, in the one format every recording has (<see cref="RecordingFile"/>): the first
+/// line is "$ COMMAND", the command that produced it, the rest its exact output.
+/// </summary>
 public static class SampleFile
 {
-    public static string Read(string relativePath)
-    {
-        var text = File.ReadAllText(RepoPaths.Sample(relativePath.Split('/')));
-        if (!text.StartsWith("# ", StringComparison.Ordinal))
-            throw new InvalidDataException($"{relativePath} does not start with the command that produced it");
-        return text[(text.IndexOf('\n') + 1)..];
-    }
+    public static string Read(string relativePath) => Parse(relativePath).Result.StdoutText(out _);
 
-    public static string Command(string relativePath) =>
-        File.ReadLines(RepoPaths.Sample(relativePath.Split('/'))).First()[2..];
+    private static RecordingFile Parse(string relativePath) =>
+        RecordingFile.Parse(File.ReadAllBytes(RepoPaths.Sample(relativePath.Split('/'))), relativePath);
 }

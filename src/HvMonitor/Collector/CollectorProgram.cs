@@ -4,6 +4,7 @@ using HvMonitor.Collector.Backends;
 using HvMonitor.Collector.Cli;
 using HvMonitor.Collector.Model;
 using HvMonitor.Collector.Output;
+using HvMonitor.Shared;
 using HvMonitor.Shared.Platform;
 
 namespace HvMonitor.Collector;
@@ -21,14 +22,15 @@ public static class CollectorProgram
     /// </summary>
     public const int ExitIncomplete = 3;
 
-    public static int Run(IReadOnlyList<string> args, Stream stdout, TextWriter stderr)
+    /// <summary><paramref name="hooks"/>: the end-to-end tests' hook, read once by <see cref="Program"/>; none when null.</summary>
+    public static int Run(IReadOnlyList<string> args, Stream stdout, TextWriter stderr, TestHooks? hooks = null)
     {
         // Decided before parsing, so that even a usage error in serve mode stays off stderr.
         bool serve = args.Any(a => a == "--cache-ttl" || a.StartsWith("--cache-ttl=", StringComparison.Ordinal));
         var log = new OperatorLog(serve ? null : stderr);
         try
         {
-            return RunParsed(args, stdout, log);
+            return RunParsed(args, stdout, log, hooks ?? TestHooks.None);
         }
         catch (Exception e)
         {
@@ -53,7 +55,7 @@ public static class CollectorProgram
         }
     }
 
-    private static int RunParsed(IReadOnlyList<string> args, Stream stdout, OperatorLog log)
+    private static int RunParsed(IReadOnlyList<string> args, Stream stdout, OperatorLog log, TestHooks hooks)
     {
         CliOptions options;
         try
@@ -78,13 +80,13 @@ public static class CollectorProgram
                 PrintLine(stdout, Encoding.UTF8.GetBytes("hv-monitor " + HelpText.Version));
                 return ExitOk;
         }
-        return options.ServeMode ? ServeFromCache(options, stdout, log) : CollectAndEmit(options, stdout, log);
+        return options.ServeMode ? ServeFromCache(options, stdout, log, hooks) : CollectAndEmit(options, stdout, log, hooks);
     }
 
-    private static int CollectAndEmit(CliOptions options, Stream stdout, OperatorLog log)
+    private static int CollectAndEmit(CliOptions options, Stream stdout, OperatorLog log, TestHooks hooks)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var result = CollectionRun.Run(options.Backend, BackendSettings.From(options), options.Timeout);
+        var result = CollectionRun.Run(options.Backend, options.ToBackendSettings(hooks), options.Timeout);
         log.Info($"collected {result.Envelope.Data.VMs.Count} VM(s) in {clock.Elapsed.TotalSeconds.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture)} s");
         foreach (var warning in result.Warnings)
             log.Warn(warning);
@@ -102,7 +104,7 @@ public static class CollectorProgram
     /// Serve mode (snmpd runs us directly): print the cache if it is fresh; otherwise one run, under a
     /// lock, collects and rewrites it while concurrent runs wait for that and print the result.
     /// </summary>
-    private static int ServeFromCache(CliOptions options, Stream stdout, OperatorLog log)
+    private static int ServeFromCache(CliOptions options, Stream stdout, OperatorLog log, TestHooks hooks)
     {
         options = options with { Write = true };
         var cached = OutputCache.ReadIfFresh(options);
@@ -118,7 +120,7 @@ public static class CollectorProgram
             stdout.Write(cached);
             return ExitOk;
         }
-        return CollectAndEmit(options, stdout, log);
+        return CollectAndEmit(options, stdout, log, hooks);
     }
 
     /// <summary>The serve-mode lock, or null (logged) when it cannot be had: then this run collects without it.</summary>

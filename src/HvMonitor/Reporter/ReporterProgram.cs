@@ -137,11 +137,15 @@ public static class ReporterProgram
         };
     }
 
-    /// <summary>type=cbsd's commands: the host, the host while recording it, or a recording in its place.</summary>
-    private static Func<Shared.Commands.ICommandRunner> CbsdCommands(ReportOptions options) => () =>
-        options.ReplayDirectory is { } replay ? new Shared.Commands.ReplayCommandRunner(replay)
-        : options.RecordDirectory is { } record ? new Shared.Commands.RecordingCommandRunner(Sources.ReportSourceFactory.HostCommands(), record)
-        : Sources.ReportSourceFactory.HostCommands();
+    /// <summary>
+    /// type=cbsd's commands: the host, the host while recording it, or a recording in its place; the directories are
+    /// checked once, here, as the collector's are (a reload keeps recording into, or replaying from, the same one).
+    /// </summary>
+    private static Func<Shared.Commands.ICommandRunner> CbsdCommands(ReportOptions options)
+    {
+        var probes = Shared.Commands.RecordReplay.Open(options.RecordDirectory, options.ReplayDirectory);
+        return () => probes.Commands(Sources.ReportSourceFactory.HostCommands);
+    }
 
     /// <summary>[system_environment]: each key (lower-cased by the INI reader) becomes an environment variable.</summary>
     private static void ApplySystemEnvironment(GeneralConfiguration general, IReporterLog log)

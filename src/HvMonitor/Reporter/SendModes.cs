@@ -17,7 +17,7 @@ public enum ReportMode { OneShot, Daemon, Status }
 /// </summary>
 public static class SendModes
 {
-    /// <param name="timing">virt-who's waits; shorter only in end-to-end tests (<see cref="ReporterTiming.TestVariable"/>, read by Program).</param>
+    /// <param name="timing">virt-who's waits; shorter only in end-to-end tests (<see cref="Shared.TestHooks"/>, read by Program).</param>
     public static int Run(ReporterConfiguration configuration, ReportMode mode, TextWriter stdout, IReporterLog stderrLog, ReporterTiming timing)
     {
         var global = configuration.Global;

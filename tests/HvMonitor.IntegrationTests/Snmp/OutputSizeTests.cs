@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using HvMonitor.Collector.App;
+using HvMonitor.Collector.Output;
 using Xunit;
 using Xunit.Abstractions;
 

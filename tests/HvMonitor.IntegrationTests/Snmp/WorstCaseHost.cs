@@ -1,4 +1,5 @@
 using System.Globalization;
+using HvMonitor.Collector.Facts;
 using HvMonitor.Collector.Model;
 using HvMonitor.Collector.Output;
 
@@ -31,7 +32,7 @@ public static class WorstCaseHost
         bool full = counters == Counters.FullRange;
         ulong Whole(double lo, double hi) => full ? (ulong)random.NextInt64(0, long.MaxValue) : (ulong)(lo + random.NextDouble() * (hi - lo));
         double Ms() => (double)(Whole(1e10, 1e14) / 1_000_000m);
-        DiskEntry Disk() => new()
+        DiskFacts Disk(string target, string path) => new(target, path)
         {
             Alloc = Whole(1e10, 1e12), InUse = Whole(1e9, 1e12), OnDisk = Whole(1e9, 1e12),
             Rbytes = Whole(1e9, 1e13), Rreqs = Whole(1e6, 1e10), Rtime = Ms(),
@@ -65,12 +66,12 @@ public static class WorstCaseHost
                 OsType = "http://debian.org/debian/12",
                 Disks =
                 [
-                    new DiskFacts("vda", $"/var/lib/libvirt/images/{name}-vda.qcow2", Disk()),
-                    new DiskFacts("vdb", $"/var/lib/libvirt/images/{name}-vdb.qcow2", Disk()),
+                    Disk("vda", $"/var/lib/libvirt/images/{name}-vda.qcow2"),
+                    Disk("vdb", $"/var/lib/libvirt/images/{name}-vdb.qcow2"),
                 ],
                 Interfaces =
                 [
-                    new InterfaceEntry
+                    new InterfaceFacts
                     {
                         If = "vnet" + i.ToString(CultureInfo.InvariantCulture), Mac = $"52:54:00:{Hex(1)}:{Hex(1)}:{Hex(1)}", Parent = "br0",
                         Ipkts = Whole(1e6, 1e10), Ierrs = Whole(0, 1e4), Ibytes = Whole(1e9, 1e13), Idrop = Whole(0, 1e5),

@@ -1,5 +1,5 @@
 using System.Globalization;
-using HvMonitor.Collector.App;
+using HvMonitor.Collector.Output;
 using Xunit;
 using Xunit.Abstractions;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using HvMonitor.Collector.Backends;
+using HvMonitor.Collector.Facts;
 using HvMonitor.Collector.Model;
 using HvMonitor.Shared.Commands;
 
@@ -8,7 +9,7 @@ namespace HvMonitor.Collector.App;
 /// <summary>
 /// The outcome of one collection: the envelope to print, warnings for the operator, and whether it is
 /// complete (every listed VM with all its figures). An incomplete run still has error 0 and what was
-/// collected; the program exits with <see cref="CollectorProgram.ExitIncomplete"/> so cron mails it.
+/// collected; the program exits with its "incomplete" code (3) so that cron mails it.
 /// </summary>
 public sealed record CollectionResult(Envelope Envelope, IReadOnlyList<string> Warnings, bool Complete = true);
 
@@ -37,7 +38,7 @@ public static class CollectionRun
         {
             try
             {
-                BackendRegistry.Create(kind, settings).Collect(sink, cancellation.Token);
+                BackendRegistry.Create(kind, settings, cancellation.Token).Collect(sink, cancellation.Token);
             }
             catch (OperationCanceledException)
             {

@@ -1,4 +1,5 @@
 using HvMonitor.Collector.Backends;
+using HvMonitor.Shared;
 
 namespace HvMonitor.Collector.Cli;
 
@@ -38,6 +39,17 @@ public sealed record CliOptions
     public string? RecordDirectory { get; init; }
     /// <summary>Answer every probe from a directory written by --record instead of asking the host.</summary>
     public string? ReplayDirectory { get; init; }
+
+    /// <summary>What the backend needs of these options.</summary>
+    public BackendSettings ToBackendSettings(TestHooks hooks) => new(Uri, ProcRoot)
+    {
+        CbsdPath = CbsdPath,
+        // Half the run's budget: one hanging command (a suspended ZFS pool) is killed with time left for the rest.
+        CommandTimeout = Timeout / 2,
+        RecordDirectory = RecordDirectory,
+        ReplayDirectory = ReplayDirectory,
+        TestHooks = hooks,
+    };
 }
 
 /// <summary>A command line we cannot act on. Exit code 2, like getopt-based tools.</summary>

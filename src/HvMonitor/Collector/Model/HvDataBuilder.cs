@@ -1,8 +1,11 @@
+using HvMonitor.Collector.Facts;
+
 namespace HvMonitor.Collector.Model;
 
 /// <summary>
-/// The one place where per-VM facts become the output model: per-VM sums over disks and interfaces,
-/// then totals over VMs. Pure; shared by every backend.
+/// The one place where per-VM facts become the LibreNMS document: each fact copied into its entry, per-VM sums over
+/// disks and interfaces, then totals over VMs. Pure; shared by every backend. The document's entries are its own
+/// objects: nothing of the facts is shared with it.
 /// </summary>
 public static class HvDataBuilder
 {
@@ -63,23 +66,40 @@ public static class HvDataBuilder
 
         foreach (var disk in facts.Disks)
         {
-            vm.Disks[disk.Target] = disk.Stats;
-            AddBlock(vm, disk.Stats);
+            var entry = DiskEntryOf(disk);
+            vm.Disks[disk.Target] = entry;
+            AddBlock(vm, entry);
             if (disk.IsIsoImage)
                 continue;
-            vm.DiskAlloc = Add(vm.DiskAlloc, disk.Stats.Alloc);
-            vm.DiskInUse = Add(vm.DiskInUse, disk.Stats.InUse);
-            vm.DiskOnDisk = Add(vm.DiskOnDisk, disk.Stats.OnDisk);
+            vm.DiskAlloc = Add(vm.DiskAlloc, entry.Alloc);
+            vm.DiskInUse = Add(vm.DiskInUse, entry.InUse);
+            vm.DiskOnDisk = Add(vm.DiskOnDisk, entry.OnDisk);
         }
 
         for (int i = 0; i < facts.Interfaces.Count; i++)
         {
-            var nic = facts.Interfaces[i];
+            var nic = InterfaceEntryOf(facts.Interfaces[i]);
             vm.Ifs["nic" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)] = nic;
             AddNet(vm, nic);
         }
         return vm;
     }
+
+    private static DiskEntry DiskEntryOf(DiskFacts d) => new()
+    {
+        Alloc = d.Alloc, InUse = d.InUse, OnDisk = d.OnDisk,
+        Rbytes = d.Rbytes, Rreqs = d.Rreqs, Rtime = d.Rtime,
+        Wbytes = d.Wbytes, Wreqs = d.Wreqs, Wtime = d.Wtime,
+        Freqs = d.Freqs, Ftime = d.Ftime,
+    };
+
+    private static InterfaceEntry InterfaceEntryOf(InterfaceFacts n) => new()
+    {
+        If = n.If, Mac = n.Mac, Parent = n.Parent,
+        Ipkts = n.Ipkts, Ierrs = n.Ierrs, Ibytes = n.Ibytes, Idrop = n.Idrop,
+        Opkts = n.Opkts, Oerrs = n.Oerrs, Obytes = n.Obytes, Odrop = n.Odrop,
+        Coll = n.Coll,
+    };
 
     private static void AddToTotals(Totals t, VmEntry vm)
     {

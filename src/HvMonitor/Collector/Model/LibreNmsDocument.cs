@@ -6,7 +6,7 @@ namespace HvMonitor.Collector.Model;
 /// LibreNMS's JSON application envelope. All four keys are required by LibreNMS's json_app_get.
 /// A non-zero <see cref="Error"/> makes LibreNMS throw the whole sample away (and still show the app as OK),
 /// so it is used only when nothing usable was collected; per-VM problems go into <see cref="ErrorString"/>
-/// with error 0 (<see cref="App.CollectionRun"/>).
+/// with error 0 (the collection's outcome, App/CollectionRun).
 /// </summary>
 public sealed class Envelope
 {
@@ -105,8 +105,8 @@ public sealed class InterfaceEntry : INetCounters
 }
 
 /// <summary>
-/// The numbers that are summed from VMs into the totals. Both <see cref="VmEntry"/> and
-/// <see cref="Totals"/> carry them, so the totals logic is one loop over one list of fields.
+/// The numbers that are summed from VMs into the totals. Both <see cref="VmEntry"/> and <see cref="Totals"/> carry
+/// them, so that a field of the one is the same field of the other: <see cref="HvDataBuilder"/> adds them one by one.
 /// </summary>
 public abstract class SummedStats : IBlockCounters, INetCounters
 {

@@ -1,58 +1,54 @@
 using System.Globalization;
-using HvMonitor.Collector.Model;
-using HvMonitor.Shared.Commands;
-using HvMonitor.Shared.Text;
+using HvMonitor.Collector.Facts;
 
 namespace HvMonitor.Collector.Procfs;
 
 /// <summary>
 /// Reads process statistics from /proc (or a fixture tree standing in for it). All Linux process facts go
-/// through here, as file probes (<c>cat</c>, <c>ls</c>, <c>getconf</c>) of a runner: in process normally
-/// (<see cref="ProcFileRunner"/>, no child process), recorded with <c>--record</c>, answered from a recording
-/// with <c>--replay</c>. Everything time-dependent (uptime, clock ticks) is such a probe, so a replay gives the
-/// recorded run's numbers exactly.
+/// through here, over an <see cref="IProcFileSystem"/>: the host's files, those files recorded with <c>--record</c>,
+/// or a recording with <c>--replay</c>. Everything time-dependent (uptime, clock ticks) is read from it, so a replay
+/// gives the recorded run's numbers exactly.
 /// </summary>
 public sealed class ProcReader
 {
-    private readonly ICommandRunner _files;
+    private readonly IProcFileSystem _files;
     private readonly Lazy<ulong> _memTotalKiB;
     private readonly Lazy<long> _clockTicks;
     private readonly Lazy<Dictionary<string, int>> _qemuPidsByGuest;
 
     /// <summary>Safe to use from several threads: the shared look-ups are computed once.</summary>
-    public ProcReader(string procRoot = "/proc", ICommandRunner? files = null)
+    public ProcReader(IProcFileSystem files)
     {
-        ProcRoot = procRoot;
-        _files = files ?? new ProcFileRunner();
-        _memTotalKiB = new Lazy<ulong>(() => SystemInfo.ParseMemTotalKiB(Cat(Path.Combine(ProcRoot, "meminfo"))));
-        _clockTicks = new Lazy<long>(() => long.TryParse(Probe(["getconf", "CLK_TCK"]).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var hz) && hz > 0 ? hz : 100);
+        _files = files;
+        _memTotalKiB = new Lazy<ulong>(() => SystemInfo.ParseMemTotalKiB(_files.ReadFiles("meminfo")));
+        _clockTicks = new Lazy<long>(() => _files.ClockTicksPerSecond() is var hz and > 0 ? hz : 100);
         _qemuPidsByGuest = new Lazy<Dictionary<string, int>>(ScanQemuProcesses);
     }
 
-    public string ProcRoot { get; }
+    public string ProcRoot => _files.Root;
 
     public ProcessStats ReadProcessStats(int pid)
     {
-        var dir = Path.Combine(ProcRoot, pid.ToString(CultureInfo.InvariantCulture));
-        // The uptime is read with the process's own counters, in one probe, as ps does: pcpu and etimes divide
+        var dir = pid.ToString(CultureInfo.InvariantCulture);
+        // The uptime is read with the process's own counters, in one read, as ps does: pcpu and etimes divide
         // by the time elapsed, and a big host's collection lasts long enough for a once-read uptime to skew them.
-        var uptimeAndStat = Cat(Path.Combine(ProcRoot, "uptime"), Path.Combine(dir, "stat"));
+        var uptimeAndStat = _files.ReadFiles("uptime", Path.Combine(dir, "stat"));
         int newline = uptimeAndStat.IndexOf('\n');
         if (newline < 0)
             throw new ProcParseException("/proc/uptime", uptimeAndStat, "no line break after the uptime");
         var uptime = SystemInfo.ParseUptime(uptimeAndStat[..newline]);
         var stat = ProcStatParser.Parse(uptimeAndStat[(newline + 1)..]);
-        var status = ProcStatusParser.Parse(Cat(Path.Combine(dir, "status")));
+        var status = ProcStatusParser.Parse(_files.ReadFiles(Path.Combine(dir, "status")));
         // MemTotal and the clock tick do not change during a collection: read once.
         return PsCalculator.Compute(stat, status, new SystemInfo(uptime, _memTotalKiB.Value, _clockTicks.Value));
     }
 
     /// <summary>The guest name on PID's QEMU command line, or null (not QEMU, gone, unreadable).</summary>
-    public string? GuestNameOf(int pid)
+    private string? GuestNameOf(int pid)
     {
         try
         {
-            return QemuCommandLine.GuestName(Cat(Path.Combine(ProcRoot, pid.ToString(CultureInfo.InvariantCulture), "cmdline")));
+            return QemuCommandLine.GuestName(_files.ReadFiles(Path.Combine(pid.ToString(CultureInfo.InvariantCulture), "cmdline")));
         }
         catch (IOException)
         {
@@ -76,7 +72,7 @@ public sealed class ProcReader
     {
         try
         {
-            return int.TryParse(Cat(path).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) ? pid : null;
+            return int.TryParse(_files.ReadFiles(path).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) ? pid : null;
         }
         catch (IOException)
         {
@@ -87,7 +83,7 @@ public sealed class ProcReader
     private Dictionary<string, int> ScanQemuProcesses()
     {
         var map = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var entry in Probe(["ls", ProcRoot]).Split('\n'))
+        foreach (var entry in _files.ListDirectory(""))
         {
             if (!int.TryParse(entry, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) || !IsQemu(pid))
                 continue;
@@ -106,24 +102,12 @@ public sealed class ProcReader
     {
         try
         {
-            var comm = Cat(Path.Combine(ProcRoot, pid.ToString(CultureInfo.InvariantCulture), "comm")).Trim();
+            var comm = _files.ReadFiles(Path.Combine(pid.ToString(CultureInfo.InvariantCulture), "comm")).Trim();
             return comm.Contains("qemu", StringComparison.Ordinal) || comm == "kvm";
         }
         catch (IOException)
         {
             return true;
         }
-    }
-
-    private string Cat(params string[] paths) => Probe(["cat", .. paths]);
-
-    /// <summary>A file probe's text; its failure as an <see cref="IOException"/> carrying the original message.</summary>
-    private string Probe(string[] argv)
-    {
-        var request = new CommandRequest(argv, TimeSpan.FromSeconds(10));
-        var result = _files.Run(request, CancellationToken.None);
-        if (!result.Succeeded)
-            throw new IOException(Utf8Text.Decode(result.Stderr, out _) is { Length: > 0 } m ? m : result.DescribeFailure(request));
-        return result.StdoutText(out _);
     }
 }

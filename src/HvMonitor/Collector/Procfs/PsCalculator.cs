@@ -1,4 +1,4 @@
-using HvMonitor.Collector.Model;
+using HvMonitor.Collector.Facts;
 
 namespace HvMonitor.Collector.Procfs;
 

@@ -4,14 +4,12 @@ namespace HvMonitor.Reporter.Sending;
 
 /// <summary>
 /// Every wait of the reporter in one place, with virt-who's values (virt-who.md §5.4–5.5, §6, decision 7).
-/// End-to-end tests shorten them through the one test hook, the environment variable <see cref="TestVariable"/>
-/// (e.g. <c>interval=2,jobpoll=0.2,throttle=1,debounce=0.2,eventgap=1</c>, seconds): only <c>Program.Main</c>
-/// reads it and passes the result down. Unit tests pass their own values and a hand-moved clock instead.
+/// End-to-end tests shorten them through the program's one test hook (<see cref="Shared.TestHooks"/>, variable
+/// HV_MONITOR_TEST_TIMING, e.g. <c>interval=2,jobpoll=0.2,throttle=1,debounce=0.2,eventgap=1</c>, seconds): only
+/// <c>Program.Main</c> reads it and passes the parsed result down. Unit tests pass their own values and a hand-moved clock instead.
 /// </summary>
 public sealed record ReporterTiming
 {
-    public const string TestVariable = "HV_MONITOR_TEST_TIMING";
-
     /// <summary>Replaces the configured interval (which cannot go below 60 s) in tests.</summary>
     public TimeSpan? IntervalOverride { get; init; }
     /// <summary>Wait before a job is polled.</summary>
@@ -30,8 +28,6 @@ public sealed record ReporterTiming
     public TimeSpan ReconnectDelay { get; init; } = TimeSpan.FromSeconds(5);
 
     public TimeSpan Interval(TimeSpan configured) => IntervalOverride ?? configured;
-
-    public static ReporterTiming FromEnvironment() => Parse(Environment.GetEnvironmentVariable(TestVariable));
 
     public static ReporterTiming Parse(string? text)
     {

@@ -6,11 +6,9 @@ namespace HvMonitor.Shared.Commands;
 /// </summary>
 public sealed record CommandLocations
 {
-    public const string DefaultCbsd = "/usr/local/bin/cbsd";
-
     public static CommandLocations FreeBsdDefaults { get; } = new(new Dictionary<string, string>
     {
-        ["cbsd"] = DefaultCbsd,
+        ["cbsd"] = "/usr/local/bin/cbsd",
         ["ps"] = "/bin/ps",
         ["netstat"] = "/usr/bin/netstat",
         ["ifconfig"] = "/sbin/ifconfig",
@@ -25,10 +23,6 @@ public sealed record CommandLocations
     /// <summary>The same locations with one program moved (e.g. <c>--cbsd-path</c>).</summary>
     public CommandLocations With(string program, string path) =>
         new(new Dictionary<string, string>(_paths) { [program] = path });
-
-    /// <summary>Every program looked up in one directory (tests put stand-in scripts there).</summary>
-    public static CommandLocations AllIn(string directory, IEnumerable<string> programs) =>
-        new(programs.ToDictionary(p => p, p => Path.Combine(directory, p)));
 
     /// <summary>The path to start for a logical name; an unknown name is used as given.</summary>
     public string Resolve(string program) => _paths.TryGetValue(program, out var path) ? path : program;

@@ -1,5 +1,5 @@
 using System.Globalization;
-using HvMonitor.Collector.Model;
+using HvMonitor.Collector.Facts;
 
 namespace HvMonitor.Collector.Backends.Cbsd;
 
@@ -80,29 +80,21 @@ public static class CbsdFactsBuilder
         {
             if (!keys.Add(disk.Path))
                 continue;
-            var entry = new DiskEntry { Alloc = disk.Size.AllocBytes ?? 0 };
+            var entry = new DiskFacts(disk.Path, disk.Path) { Alloc = disk.Size.AllocBytes ?? 0 };
             var zvol = ZvolOf(vmName, disk.Path, volumes, warn);
             if (zvol is not null)
             {
                 // The zvol's exact volsize beats dsk_size, which CBSD rounds to at most 4 characters ("2g" for 1.5 GiB).
-                entry.Alloc = zvol.VolsizeBytes ?? entry.Alloc;
-                entry.InUse = zvol.ReferBytes;
-                entry.OnDisk = zvol.UsedBytes;
+                entry = entry with { Alloc = zvol.VolsizeBytes ?? entry.Alloc, InUse = zvol.ReferBytes, OnDisk = zvol.UsedBytes };
                 if (host.DatasetIo?.GetValueOrDefault(zvol.Name) is { } io)
-                {
-                    entry.Rreqs = io.Reads;
-                    entry.Rbytes = io.ReadBytes;
-                    entry.Wreqs = io.Writes;
-                    entry.Wbytes = io.WrittenBytes;
-                }
+                    entry = entry with { Rreqs = io.Reads, Rbytes = io.ReadBytes, Wreqs = io.Writes, Wbytes = io.WrittenBytes };
             }
             else if (disk.Size.RealBytes is ulong real)
             {
                 // A file-backed image: du's usage is what it holds and what it takes on disk.
-                entry.InUse = real;
-                entry.OnDisk = real;
+                entry = entry with { InUse = real, OnDisk = real };
             }
-            disks.Add(new DiskFacts(disk.Path, disk.Path, entry));
+            disks.Add(entry);
         }
         return disks;
     }
@@ -121,27 +113,23 @@ public static class CbsdFactsBuilder
     }
 
     /// <summary>nicN in CBSD's order; counters from the tap CBSD described as <c>VM-nicN</c>, link row only.</summary>
-    private static List<InterfaceEntry> InterfacesOf(string vmName, CbsdHostOutputs host)
+    private static List<InterfaceFacts> InterfacesOf(string vmName, CbsdHostOutputs host)
     {
-        var result = new List<InterfaceEntry>();
+        var result = new List<InterfaceFacts>();
         foreach (var nic in host.Nics?.Where(n => n.VmName == vmName).OrderBy(n => n.Index) ?? Enumerable.Empty<NicRow>())
         {
-            var entry = new InterfaceEntry { Mac = nic.Mac, Parent = nic.Parent };
+            var entry = new InterfaceFacts { Mac = nic.Mac, Parent = nic.Parent };
             string description = vmName + "-nic" + nic.Index.ToString(CultureInfo.InvariantCulture);
             if (host.InterfacesByDescription?.GetValueOrDefault(description) is { } tap)
             {
-                entry.If = tap;
+                entry = entry with { If = tap };
                 if (host.Links?.GetValueOrDefault(tap) is { } c)
                 {
-                    entry.Ipkts = c.Ipkts;
-                    entry.Ierrs = c.Ierrs;
-                    entry.Idrop = c.Idrop;
-                    entry.Ibytes = c.Ibytes;
-                    entry.Opkts = c.Opkts;
-                    entry.Oerrs = c.Oerrs;
-                    entry.Obytes = c.Obytes;
-                    entry.Coll = c.Coll;
-                    entry.Odrop = c.Drop;
+                    entry = entry with
+                    {
+                        Ipkts = c.Ipkts, Ierrs = c.Ierrs, Idrop = c.Idrop, Ibytes = c.Ibytes,
+                        Opkts = c.Opkts, Oerrs = c.Oerrs, Obytes = c.Obytes, Coll = c.Coll, Odrop = c.Drop,
+                    };
                 }
             }
             result.Add(entry);

@@ -1,5 +1,5 @@
 using System.Globalization;
-using HvMonitor.Collector.Model;
+using HvMonitor.Collector.Facts;
 
 namespace HvMonitor.Collector.Backends.Cbsd;
 

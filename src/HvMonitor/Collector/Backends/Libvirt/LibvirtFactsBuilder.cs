@@ -1,5 +1,5 @@
 using System.Globalization;
-using HvMonitor.Collector.Model;
+using HvMonitor.Collector.Facts;
 using HvMonitor.Shared.Libvirt;
 
 namespace HvMonitor.Collector.Backends.Libvirt;
@@ -60,7 +60,8 @@ public static class LibvirtFactsBuilder
             var target = stats.Text(k.Name);
             if (string.IsNullOrEmpty(target) || !seen.Add(target))
                 continue;
-            var entry = new DiskEntry
+            var path = stats.Text(k.Path) ?? config?.Disks.FirstOrDefault(d => d.Target == target)?.SourcePath;
+            disks.Add(new DiskFacts(target, path)
             {
                 Alloc = stats.UInt64OrZero(k.Capacity),
                 InUse = stats.UInt64OrZero(k.Allocation),
@@ -73,9 +74,7 @@ public static class LibvirtFactsBuilder
                 Wtime = NsToMs(stats.UInt64OrZero(k.WrTimes)),
                 Freqs = stats.UInt64OrZero(k.FlReqs),
                 Ftime = NsToMs(stats.UInt64OrZero(k.FlTimes)),
-            };
-            var path = stats.Text(k.Path) ?? config?.Disks.FirstOrDefault(d => d.Target == target)?.SourcePath;
-            disks.Add(new DiskFacts(target, path, entry));
+            });
         }
         // Disks the stats did not cover (inactive domain, a driver without block stats) still exist: list them with zeros.
         if (config is not null)
@@ -83,13 +82,13 @@ public static class LibvirtFactsBuilder
             foreach (var disk in config.Disks)
             {
                 if (seen.Add(disk.Target))
-                    disks.Add(new DiskFacts(disk.Target, disk.SourcePath, new DiskEntry()));
+                    disks.Add(new DiskFacts(disk.Target, disk.SourcePath));
             }
         }
         return disks;
     }
 
-    private static List<InterfaceEntry> BuildInterfaces(DomainStats stats, DomainConfig? config, Func<string, string?> bridgeOfNetwork)
+    private static List<InterfaceFacts> BuildInterfaces(DomainStats stats, DomainConfig? config, Func<string, string?> bridgeOfNetwork)
     {
         // Counters by host-side device name (net.N.name = <target dev=...>).
         var countersByDevice = new Dictionary<string, NetKeys>(StringComparer.Ordinal);
@@ -102,29 +101,27 @@ public static class LibvirtFactsBuilder
                 statsOrder.Add(dev);
         }
 
-        var result = new List<InterfaceEntry>();
+        var result = new List<InterfaceFacts>();
         var used = new HashSet<string>(StringComparer.Ordinal);
         // The XML lists interfaces in the same order as the stats (libvirt walks the same device list),
         // and it also knows interfaces without counters (inactive domain, user-mode NIC).
         foreach (var nic in config?.Interfaces ?? [])
         {
-            var entry = new InterfaceEntry
+            var entry = new InterfaceFacts
             {
                 If = nic.TargetDevice ?? "",
                 Mac = nic.Mac,
                 Parent = ParentOf(nic, bridgeOfNetwork),
             };
             if (nic.TargetDevice is { } dev && countersByDevice.TryGetValue(dev, out var keys) && used.Add(dev))
-                FillCounters(entry, stats, keys);
+                entry = WithCounters(entry, stats, keys);
             result.Add(entry);
         }
         foreach (var dev in statsOrder)
         {
             if (used.Contains(dev))
                 continue;
-            var entry = new InterfaceEntry { If = dev };
-            FillCounters(entry, stats, countersByDevice[dev]);
-            result.Add(entry);
+            result.Add(WithCounters(new InterfaceFacts { If = dev }, stats, countersByDevice[dev]));
         }
         return result;
     }
@@ -138,15 +135,15 @@ public static class LibvirtFactsBuilder
         _ => nic.SourceBridge ?? nic.SourceDevice ?? "",
     };
 
-    private static void FillCounters(InterfaceEntry entry, DomainStats stats, NetKeys k)
+    private static InterfaceFacts WithCounters(InterfaceFacts nic, DomainStats stats, NetKeys k) => nic with
     {
-        entry.Ibytes = stats.UInt64OrZero(k.RxBytes);
-        entry.Ipkts = stats.UInt64OrZero(k.RxPkts);
-        entry.Ierrs = stats.UInt64OrZero(k.RxErrs);
-        entry.Idrop = stats.UInt64OrZero(k.RxDrop);
-        entry.Obytes = stats.UInt64OrZero(k.TxBytes);
-        entry.Opkts = stats.UInt64OrZero(k.TxPkts);
-        entry.Oerrs = stats.UInt64OrZero(k.TxErrs);
-        entry.Odrop = stats.UInt64OrZero(k.TxDrop);
-    }
+        Ibytes = stats.UInt64OrZero(k.RxBytes),
+        Ipkts = stats.UInt64OrZero(k.RxPkts),
+        Ierrs = stats.UInt64OrZero(k.RxErrs),
+        Idrop = stats.UInt64OrZero(k.RxDrop),
+        Obytes = stats.UInt64OrZero(k.TxBytes),
+        Opkts = stats.UInt64OrZero(k.TxPkts),
+        Oerrs = stats.UInt64OrZero(k.TxErrs),
+        Odrop = stats.UInt64OrZero(k.TxDrop),
+    };
 }
