@@ -9,6 +9,14 @@ public enum CliAction
     Version,
 }
 
+public enum OutputFormat
+{
+    /// <summary>LibreNMS's JSON application format (the default).</summary>
+    LibreNms,
+    /// <summary>Prometheus's text exposition format 0.0.4 (docs/prometheus.md).</summary>
+    Prometheus,
+}
+
 /// <summary>Everything the command line can say. Defaults are the documented ones.</summary>
 public sealed record CliOptions
 {
@@ -38,6 +46,7 @@ public sealed record CliOptions
     public string? RecordDirectory { get; init; }
     /// <summary>Answer every probe from a directory written by --record instead of asking the host.</summary>
     public string? ReplayDirectory { get; init; }
+    public OutputFormat Format { get; init; } = OutputFormat.LibreNms;
 }
 
 /// <summary>A command line we cannot act on. Exit code 2, like getopt-based tools.</summary>

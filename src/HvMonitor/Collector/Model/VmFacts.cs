@@ -71,4 +71,20 @@ public sealed record VmFacts
     public IReadOnlyList<DiskFacts> Disks { get; init; } = [];
     /// <summary>Interfaces in the hypervisor's order: they become nic0, nic1, ...</summary>
     public IReadOnlyList<InterfaceEntry> Interfaces { get; init; } = [];
+
+    // Facts only the Prometheus output shows (docs/prometheus.md); the LibreNMS document leaves them out.
+    // null: the backend does not know (CBSD, an inactive domain, a guest without a balloon driver).
+
+    /// <summary>The hypervisor's UUID of the VM, lower case.</summary>
+    public string? Uuid { get; init; }
+    /// <summary>Why the VM is in its state: libvirt's per-state reason number (state.reason).</summary>
+    public int? StateReason { get; init; }
+    /// <summary>Current balloon size (balloon.current), bytes.</summary>
+    public ulong? BalloonCurrentBytes { get; init; }
+    /// <summary>Memory the guest sees as usable in total (balloon.available), bytes.</summary>
+    public ulong? BalloonAvailableBytes { get; init; }
+    /// <summary>Memory the guest leaves unused (balloon.unused), bytes.</summary>
+    public ulong? BalloonUnusedBytes { get; init; }
+    /// <summary>Memory the guest could use without swapping (balloon.usable), bytes.</summary>
+    public ulong? BalloonUsableBytes { get; init; }
 }

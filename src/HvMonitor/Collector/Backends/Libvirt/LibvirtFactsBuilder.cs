@@ -35,6 +35,13 @@ public static class LibvirtFactsBuilder
             OsType = config?.OsId ?? "",
             Disks = BuildDisks(stats, config),
             Interfaces = BuildInterfaces(stats, config, bridgeOfNetwork),
+            // For the Prometheus output only (docs/prometheus.md); balloon figures are KiB.
+            Uuid = string.IsNullOrEmpty(config?.Uuid) ? null : config.Uuid.ToLowerInvariant(),
+            StateReason = stats.UInt64("state.reason") is ulong r && r <= int.MaxValue ? (int)r : null,
+            BalloonCurrentBytes = stats.UInt64("balloon.current") * 1024,
+            BalloonAvailableBytes = stats.UInt64("balloon.available") * 1024,
+            BalloonUnusedBytes = stats.UInt64("balloon.unused") * 1024,
+            BalloonUsableBytes = stats.UInt64("balloon.usable") * 1024,
         };
     }
 
