@@ -30,6 +30,11 @@ public sealed class LibvirtProbes(string? uri) : ICommandRunner, IDisposable
     private LibvirtConnection? _conn;
     private DomainStatsList? _list;
     private Dictionary<string, DomainHandle> _handles = new(StringComparer.Ordinal);
+    /// <summary>The exporter's long-lived connection, borrowed: used, never closed here.</summary>
+    private readonly Func<LibvirtConnection>? _borrowed;
+
+    /// <summary>Probes over a connection the caller owns and keeps open (hv-monitor exporter).</summary>
+    public LibvirtProbes(Func<LibvirtConnection> borrowed) : this((string?)null) => _borrowed = borrowed;
 
     public CommandResult Run(CommandRequest request, CancellationToken cancellation)
     {
@@ -100,7 +105,7 @@ public sealed class LibvirtProbes(string? uri) : ICommandRunner, IDisposable
     {
         lock (_lock)
         {
-            return _conn ??= LibvirtBackend.Open(uri);
+            return _conn ??= _borrowed is not null ? _borrowed() : LibvirtBackend.Open(uri);
         }
     }
 
@@ -112,7 +117,8 @@ public sealed class LibvirtProbes(string? uri) : ICommandRunner, IDisposable
         {
             _list?.Dispose();
             _list = null;
-            _conn?.Dispose();
+            if (_borrowed is null)
+                _conn?.Dispose();
             _conn = null;
         }
     }
