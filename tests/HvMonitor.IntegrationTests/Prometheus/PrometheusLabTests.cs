@@ -86,7 +86,7 @@ public sealed class PrometheusLabTests
         using var exporter = Exporter.Start(port, "--uri", Uri, "--timeout", "3");
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         var url = $"http://127.0.0.1:{port}/metrics";
-        exporter.WaitFor(() => http.GetStringAsync(url).Result.Contains("hv_monitor_up 1\n", StringComparison.Ordinal), TimeSpan.FromSeconds(60), "a first good scrape");
+        exporter.WaitFor(() => Web.GetString(http, url).Contains("hv_monitor_up 1\n", StringComparison.Ordinal), TimeSpan.FromSeconds(60), "a first good scrape");
 
         var pid = Shell.Check("pidof", "-s", "libvirtd").Trim();
         string during, after;
@@ -94,11 +94,11 @@ public sealed class PrometheusLabTests
         Shell.Check("kill", "-STOP", pid);
         try
         {
-            during = http.GetStringAsync(url).Result;
+            during = Web.GetString(http, url);
             clock.Stop();
             // The collection thread is still stuck in libvirt: the next scrape says so at once.
             var again = Stopwatch.StartNew();
-            var second = http.GetStringAsync(url).Result;
+            var second = Web.GetString(http, url);
             Assert.True(again.Elapsed.TotalSeconds < 2, $"a second scrape took {again.Elapsed.TotalSeconds} s");
             Assert.Contains("hv_monitor_up 0\n", second);
         }
@@ -111,7 +111,7 @@ public sealed class PrometheusLabTests
         Assert.Equal(0, Exporter.Promtool(Encoding.UTF8.GetBytes(during)).ExitCode);
 
         after = "";
-        exporter.WaitFor(() => (after = http.GetStringAsync(url).Result).Contains("hv_monitor_collection_complete 1\n", StringComparison.Ordinal),
+        exporter.WaitFor(() => (after = Web.GetString(http, url)).Contains("hv_monitor_collection_complete 1\n", StringComparison.Ordinal),
             TimeSpan.FromSeconds(60), "a complete scrape after libvirtd resumed");
         Assert.Contains("hv_monitor_up 1\n", after);
     }

@@ -41,7 +41,7 @@ public sealed class PrometheusOutputTests
         var r = HvMonitorBinary.Run("--uri", TestUri, "--format", "prometheus", "-w", "-q", "-o", file);
         Assert.Equal(0, r.ExitCode);
         Assert.Equal("", r.Stdout);
-        Assert.Empty(Directory.GetFiles(dir).Where(f => f != file)); // no temporary file left beside it
+        Assert.Equal([file], Directory.GetFiles(dir)); // no temporary file left beside it
 
         // Ground truth from virsh, not from us.
         var info = GroundTruth.Virsh(TestUri, "dominfo", "test");
@@ -93,7 +93,8 @@ public sealed class PrometheusOutputTests
         var ok = Get("prom", password);
         Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
         Assert.Equal("text/plain; version=0.0.4; charset=utf-8", ok.Content.Headers.ContentType!.ToString());
-        Assert.Contains("hv_monitor_up 1\n", ok.Content.ReadAsStringAsync().Result);
+        using (var reader = new StreamReader(ok.Content.ReadAsStream()))
+            Assert.Contains("hv_monitor_up 1\n", reader.ReadToEnd());
         // Plain HTTP is not served on the TLS port.
         Assert.ThrowsAny<HttpRequestException>(() => http.Send(new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{port}/metrics")).EnsureSuccessStatusCode());
 
@@ -121,18 +122,18 @@ public sealed class PrometheusOutputTests
     }
 
     [Fact]
-    public void ConcurrentScrapesShareOneCollectionAndTheLandingPageLinksTheMetrics()
+    public async Task ConcurrentScrapesShareOneCollectionAndTheLandingPageLinksTheMetrics()
     {
         int port = Daemon.FreePort();
         // The test seam makes every collection hang until its 2 s deadline, so that the scrapes surely overlap.
         using var exporter = Exporter.Start(port, new Dictionary<string, string> { ["HV_MONITOR_TEST_STALL_AFTER_DOMAINS"] = "0" },
             "--uri", TestUri, "--web.telemetry-path", "/m", "--timeout", "2");
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(20) };
-        exporter.WaitFor(() => http.GetAsync($"http://127.0.0.1:{port}/").Result.IsSuccessStatusCode, TimeSpan.FromSeconds(30), "exporter answering");
-        Assert.Contains("<a href=\"/m\">", http.GetStringAsync($"http://127.0.0.1:{port}/").Result);
-        Assert.Equal(HttpStatusCode.NotFound, http.GetAsync($"http://127.0.0.1:{port}/metrics").Result.StatusCode);
-        var bodies = Task.WhenAll(Enumerable.Range(0, 8).Select(_ => http.GetStringAsync($"http://127.0.0.1:{port}/m"))).Result;
-        var last = http.GetStringAsync($"http://127.0.0.1:{port}/m").Result;
+        exporter.WaitFor(() => Web.Status(http, $"http://127.0.0.1:{port}/") == HttpStatusCode.OK, TimeSpan.FromSeconds(30), "exporter answering");
+        Assert.Contains("<a href=\"/m\">", await http.GetStringAsync($"http://127.0.0.1:{port}/"));
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync($"http://127.0.0.1:{port}/metrics")).StatusCode);
+        var bodies = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => http.GetStringAsync($"http://127.0.0.1:{port}/m")));
+        var last = await http.GetStringAsync($"http://127.0.0.1:{port}/m");
         double Value(string text, string name) => double.Parse(text.Split('\n').Single(l => l.StartsWith(name + " ", StringComparison.Ordinal)).Split(' ')[1], CultureInfo.InvariantCulture);
         Assert.Equal(9, Value(last, "hv_monitor_exporter_scrapes_total"));
         Assert.True(Value(last, "hv_monitor_exporter_collections_total") < 9, "overlapping scrapes did not share a collection");

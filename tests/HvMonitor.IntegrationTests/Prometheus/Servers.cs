@@ -71,7 +71,7 @@ public sealed class Daemon : IDisposable
                 if (ready())
                     return;
             }
-            catch (Exception e) when (e is HttpRequestException or IOException or TaskCanceledException or SocketException)
+            catch (Exception e) when (e is HttpRequestException or IOException or TaskCanceledException or SocketException or AggregateException)
             {
             }
             Thread.Sleep(250);
@@ -101,7 +101,7 @@ public sealed class PrometheusServer : IDisposable
             "--storage.tsdb.path=" + Path.Combine(_dir, "data"),
             "--web.listen-address=127.0.0.1:" + Port.ToString(CultureInfo.InvariantCulture),
         ]);
-        _daemon.WaitFor(() => Http.GetAsync($"http://127.0.0.1:{Port}/-/ready").Result.IsSuccessStatusCode, TimeSpan.FromSeconds(60), "prometheus ready");
+        _daemon.WaitFor(() => Web.Status(Http, $"http://127.0.0.1:{Port}/-/ready") == HttpStatusCode.OK, TimeSpan.FromSeconds(60), "prometheus ready");
     }
 
     public string Log => _daemon.Log;
@@ -167,5 +167,23 @@ public static class Exporter
         {
             File.Delete(file);
         }
+    }
+}
+
+/// <summary>Synchronous HTTP for the tests' polling loops.</summary>
+public static class Web
+{
+    public static string GetString(HttpClient http, string url)
+    {
+        using var response = http.Send(new HttpRequestMessage(HttpMethod.Get, url));
+        response.EnsureSuccessStatusCode();
+        using var reader = new StreamReader(response.Content.ReadAsStream(), Encoding.UTF8);
+        return reader.ReadToEnd();
+    }
+
+    public static HttpStatusCode Status(HttpClient http, string url)
+    {
+        using var response = http.Send(new HttpRequestMessage(HttpMethod.Get, url));
+        return response.StatusCode;
     }
 }
