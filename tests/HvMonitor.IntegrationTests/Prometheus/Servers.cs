@@ -94,7 +94,7 @@ public sealed class PrometheusServer : IDisposable
     {
         _dir = Directory.CreateTempSubdirectory("hvm-prometheus-").FullName;
         var config = Path.Combine(_dir, "prometheus.yml");
-        File.WriteAllText(config, "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\nscrape_configs:\n" + scrapeConfigs);
+        File.WriteAllText(config, "global:\n  scrape_interval: 2s\n  scrape_timeout: 2s\nscrape_configs:\n" + scrapeConfigs);
         Port = Daemon.FreePort();
         _daemon = new Daemon("prometheus", [
             "--config.file=" + config,
