@@ -81,7 +81,7 @@ public sealed class SharedCollection(ExporterOptions options, Action<string> log
     {
         if (!UsesConnection)
             return BackendRegistry.Create(options.Backend, options.Settings);
-        var probes = new LibvirtProbes(Connection);
+        var probes = new LibvirtProbes(Connection) { ExtraStatsGroups = Shared.Libvirt.Native.LibvirtNative.StatsVcpu };
         return new LibvirtBackend(probes, new Collector.Procfs.ProcReader(options.Settings.ProcRoot, probes));
     }
 

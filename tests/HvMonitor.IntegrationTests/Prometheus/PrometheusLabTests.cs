@@ -47,6 +47,8 @@ public sealed class PrometheusLabTests
             .ToDictionary(r => (r.Labels["vm"], r.Labels["disk"]), r => r.Value);
         var uuids = prometheus.Query("hv_monitor_vm_info{job=\"hv\"}").Where(r => Ours(r.Labels["vm"])).ToDictionary(r => r.Labels["vm"], r => r.Labels["uuid"]);
         var elapsed = Values(prometheus, "hv_monitor_vm_process_elapsed_seconds");
+        var vcpuTime = prometheus.Query("hv_monitor_vm_vcpu_time_seconds_total{job=\"hv\",vcpu=\"0\"}").Where(r => Ours(r.Labels["vm"]))
+            .ToDictionary(r => r.Labels["vm"], r => r.Value);
         foreach (var (name, s) in stats)
         {
             // virsh domstate: "running", "paused", "shut off".
@@ -67,10 +69,15 @@ public sealed class PrometheusLabTests
                 var pid = GroundTruth.QemuPid(name).ToString(CultureInfo.InvariantCulture);
                 var etimes = double.Parse(Shell.Check("ps", "-o", "etimes=", "-p", pid).Trim(), CultureInfo.InvariantCulture);
                 Assert.InRange(elapsed[name], etimes - 15, etimes + 1);
+                // vCPU 0's run time: a counter, read by virsh after the scrape, so at least ours.
+                var virshTime = ulong.Parse(GroundTruth.Virsh(Uri, "domstats", "--vcpu", "--raw", name).Split('\n')
+                    .Select(l => l.Trim()).Single(l => l.StartsWith("vcpu.0.time=", StringComparison.Ordinal))["vcpu.0.time=".Length..], CultureInfo.InvariantCulture) / 1e9;
+                Assert.InRange(vcpuTime[name], 0.001, virshTime + 0.001);
             }
             else
             {
                 Assert.False(elapsed.ContainsKey(name), $"{name} is off but has process figures");
+                Assert.False(vcpuTime.ContainsKey(name), $"{name} is off but has vCPU times");
             }
         }
         var versions = Assert.Single(prometheus.Query("hv_monitor_libvirt_version_info{job=\"hv\"}"));

@@ -44,3 +44,37 @@ public class ExporterOptionsTests
     [Fact]
     public void LibvirtVersionsAreDotted() => Assert.Equal("9.0.0", SharedCollection.Dotted(9_000_000));
 }
+
+public class PrometheusFactsTests
+{
+    [Fact]
+    public void TheFactsBuilderReadsBalloonStateReasonAndVcpuTimes()
+    {
+        var stats = HvMonitor.Collector.Backends.Libvirt.DomstatsRawParser.Parse("""
+            Domain: 'hvm-alpha'
+              state.state=1
+              state.reason=5
+              balloon.current=262144
+              balloon.maximum=262144
+              balloon.available=230000
+              balloon.unused=100000
+              balloon.usable=150000
+              vcpu.current=2
+              vcpu.maximum=2
+              vcpu.0.time=1500000000
+              vcpu.0.wait=0
+              vcpu.1.time=7
+
+            """).Single();
+        var f = HvMonitor.Collector.Backends.Libvirt.LibvirtFactsBuilder.Build(stats, null, 0, null, _ => null);
+        Assert.Equal(5, f.StateReason);
+        Assert.Equal(262144UL * 1024, f.BalloonCurrentBytes);
+        Assert.Equal(230000UL * 1024, f.BalloonAvailableBytes);
+        Assert.Equal(100000UL * 1024, f.BalloonUnusedBytes);
+        Assert.Equal(150000UL * 1024, f.BalloonUsableBytes);
+        Assert.Equal([new HvMonitor.Collector.Model.VcpuFacts(0, 1_500_000_000, 0), new HvMonitor.Collector.Model.VcpuFacts(1, 7, null)], f.VcpuTimes);
+        // The LibreNMS figures are untouched by the new facts.
+        var vm = HvMonitor.Collector.Model.HvDataBuilder.BuildVm(f);
+        Assert.Equal(262144UL * 1024, vm.MemAlloc);
+    }
+}

@@ -75,6 +75,7 @@ public class ExpositionWriterTests
             Disks = [new DiskFacts("vda", "/img/a.qcow2", new DiskEntry { Alloc = 10, Rtime = 1500 })],
             Interfaces = [new InterfaceEntry { If = "vnet0", Mac = "52:54:00:00:00:01", Parent = "br0", Ibytes = 7 }],
             BalloonUsableBytes = 2048,
+            VcpuTimes = [new VcpuFacts(0, 1_500_000_000, null), new VcpuFacts(1, 2_000_000_000, 250_000_000)],
         };
         var result = CollectionRun.Outcome("libvirt", [vm], [], ["hvm \"q\" \\b", "gone"], deadlinePassed: true, null, TimeSpan.FromSeconds(2));
         var text = System.Text.Encoding.UTF8.GetString(PrometheusMetrics.Render(PrometheusCollection.From(result, TimeSpan.FromSeconds(2)), "1.2.3"));
@@ -85,6 +86,9 @@ public class ExpositionWriterTests
         Assert.Contains("hv_monitor_vm_disk_read_seconds_total{vm=\"hvm \\\"q\\\" \\\\b\",uuid=\"95e5712a-4368-432e-a1a1-0acec562a12e\",disk=\"vda\"} 1.5", samples);
         Assert.Contains("hv_monitor_vm_interface_info{vm=\"hvm \\\"q\\\" \\\\b\",uuid=\"95e5712a-4368-432e-a1a1-0acec562a12e\",interface=\"nic0\",device=\"vnet0\",mac=\"52:54:00:00:00:01\",parent=\"br0\"} 1", samples);
         Assert.Contains("hv_monitor_vm_balloon_usable_bytes{vm=\"hvm \\\"q\\\" \\\\b\",uuid=\"95e5712a-4368-432e-a1a1-0acec562a12e\"} 2048", samples);
+        Assert.Contains("hv_monitor_vm_vcpu_time_seconds_total{vm=\"hvm \\\"q\\\" \\\\b\",uuid=\"95e5712a-4368-432e-a1a1-0acec562a12e\",vcpu=\"0\"} 1.5", samples);
+        Assert.Contains("hv_monitor_vm_vcpu_wait_seconds_total{vm=\"hvm \\\"q\\\" \\\\b\",uuid=\"95e5712a-4368-432e-a1a1-0acec562a12e\",vcpu=\"1\"} 0.25", samples);
+        Assert.DoesNotContain(samples, l => l.StartsWith("hv_monitor_vm_vcpu_wait_seconds_total", StringComparison.Ordinal) && l.Contains("vcpu=\"0\"", StringComparison.Ordinal));
         // The VM the deadline cut off is named; the run is up (a VM was collected) but not complete.
         Assert.Contains("hv_monitor_vm_missing{vm=\"gone\"} 1", samples);
         Assert.Contains("hv_monitor_up 1", samples);

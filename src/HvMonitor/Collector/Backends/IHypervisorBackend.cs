@@ -62,6 +62,8 @@ public sealed record BackendSettings(string? LibvirtUri, string ProcRoot)
     public string? RecordDirectory { get; init; }
     /// <summary>--replay: answer every probe from this recording instead of the host.</summary>
     public string? ReplayDirectory { get; init; }
+    /// <summary>The Prometheus outputs also ask libvirt for per-vCPU times (docs/prometheus.md).</summary>
+    public bool VcpuStats { get; init; }
 
     public static BackendSettings From(Cli.CliOptions options) => new(options.Uri, options.ProcRoot)
     {
@@ -70,6 +72,7 @@ public sealed record BackendSettings(string? LibvirtUri, string ProcRoot)
         CommandTimeout = options.Timeout / 2,
         RecordDirectory = options.RecordDirectory,
         ReplayDirectory = options.ReplayDirectory,
+        VcpuStats = options.Format == Cli.OutputFormat.Prometheus,
     };
 }
 
@@ -90,7 +93,10 @@ public static class BackendRegistry
         switch (kind)
         {
             case BackendKind.Libvirt:
-                var probes = Probes(settings, () => new Libvirt.LibvirtProbes(settings.LibvirtUri));
+                var probes = Probes(settings, () => new Libvirt.LibvirtProbes(settings.LibvirtUri)
+                {
+                    ExtraStatsGroups = settings.VcpuStats ? Shared.Libvirt.Native.LibvirtNative.StatsVcpu : 0,
+                });
                 return new Libvirt.LibvirtBackend(probes, new Procfs.ProcReader(settings.ProcRoot, probes));
             case BackendKind.Cbsd:
                 var locations = Shared.Commands.CommandLocations.FreeBsdDefaults;

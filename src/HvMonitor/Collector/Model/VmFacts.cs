@@ -87,4 +87,9 @@ public sealed record VmFacts
     public ulong? BalloonUnusedBytes { get; init; }
     /// <summary>Memory the guest could use without swapping (balloon.usable), bytes.</summary>
     public ulong? BalloonUsableBytes { get; init; }
+    /// <summary>Per vCPU: time running and time waiting for a host CPU (vcpu.N.time/wait), when the VCPU group was asked for.</summary>
+    public IReadOnlyList<VcpuFacts> VcpuTimes { get; init; } = [];
 }
+
+/// <summary>One vCPU's counters, nanoseconds; null when libvirt did not give that one.</summary>
+public sealed record VcpuFacts(int Index, ulong? TimeNs, ulong? WaitNs);

@@ -33,6 +33,12 @@ public sealed class LibvirtProbes(string? uri) : ICommandRunner, IDisposable
     /// <summary>The exporter's long-lived connection, borrowed: used, never closed here.</summary>
     private readonly Func<LibvirtConnection>? _borrowed;
 
+    /// <summary>
+    /// Stats groups asked for beyond the collector's own: VCPU for the Prometheus outputs (vcpu.N.time/wait). It costs
+    /// a QEMU monitor round trip per running domain, so the LibreNMS runs do not ask for it. Live calls only.
+    /// </summary>
+    public uint ExtraStatsGroups { get; init; }
+
     /// <summary>Probes over a connection the caller owns and keeps open (hv-monitor exporter).</summary>
     public LibvirtProbes(Func<LibvirtConnection> borrowed) : this((string?)null) => _borrowed = borrowed;
 
@@ -81,7 +87,7 @@ public sealed class LibvirtProbes(string? uri) : ICommandRunner, IDisposable
     /// </summary>
     public IReadOnlyList<DomainStats> AllDomainStatsRecords()
     {
-        var list = Connection().GetAllDomainStats(LibvirtBackend.StatsGroups, Shared.Libvirt.Native.LibvirtNative.StatsNoWait);
+        var list = Connection().GetAllDomainStats(LibvirtBackend.StatsGroups | ExtraStatsGroups, Shared.Libvirt.Native.LibvirtNative.StatsNoWait);
         lock (_lock)
         {
             _list?.Dispose();

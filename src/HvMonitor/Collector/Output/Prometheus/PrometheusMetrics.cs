@@ -165,8 +165,27 @@ public static class PrometheusMetrics
             }
         }
 
+        WriteVcpus(w, vms);
         WriteDisks(w, vms);
         WriteInterfaces(w, vms);
+    }
+
+    private static void WriteVcpus(ExpositionWriter w, List<VmFacts> vms)
+    {
+        foreach (var (name, help, pick) in new (string, string, Func<VcpuFacts, ulong?>)[]
+        {
+            ("vm_vcpu_time_seconds_total", "Time the vCPU ran (libvirt vcpu.N.time), seconds.", v => v.TimeNs),
+            ("vm_vcpu_wait_seconds_total", "Time the vCPU was runnable but waited for a host CPU (libvirt vcpu.N.wait), seconds.", v => v.WaitNs),
+        })
+        {
+            if (!vms.Any(f => f.VcpuTimes.Any(v => pick(v) is not null)))
+                continue;
+            Family(w, name, MetricType.Counter, help);
+            foreach (var f in vms)
+                foreach (var v in f.VcpuTimes)
+                    if (pick(v) is ulong ns)
+                        w.Sample(Prefix + name, [("vm", f.Name), ("uuid", f.Uuid ?? ""), ("vcpu", v.Index.ToString(System.Globalization.CultureInfo.InvariantCulture))], ns / 1e9);
+        }
     }
 
     private static void WriteCollectionStatus(ExpositionWriter w, PrometheusCollection c, List<VmFacts> vms, string version)
