@@ -22,7 +22,10 @@ URI="qemu:///system"
 BRIDGE="hvmbr0"
 IMG_DIR="/var/lib/libvirt/images/hvm-lab"
 LIBVIRTD_CONF="/etc/libvirt/libvirtd.conf"
-PACKAGES=(libvirt-daemon-system libvirt-clients qemu-system-x86 qemu-utils snmpd snmp iproute2 procps strace)
+# prometheus (promtool, the server), prometheus-node-exporter, apache2-utils (htpasswd's bcrypt) and openssl:
+# the Prometheus tests' real counterparts (tests/HvMonitor.IntegrationTests/Prometheus/).
+PACKAGES=(libvirt-daemon-system libvirt-clients qemu-system-x86 qemu-utils snmpd snmp iproute2 procps strace
+    prometheus prometheus-node-exporter apache2-utils openssl)
 UNPRIV_USER="hvmtest"
 # The SMIv2 base modules (SNMPv2-SMI, -TC, -CONF, SNMP-FRAMEWORK-MIB) that NET-SNMP-EXTEND-MIB (in
 # libsnmp-base) imports. Debian ships them only in snmp-mibs-downloader (non-free, downloads at install

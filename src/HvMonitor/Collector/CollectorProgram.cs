@@ -92,7 +92,9 @@ public static class CollectorProgram
             log.Warn(warning);
         if (result.Envelope.Error != ErrorCodes.None)
             log.Error(result.Envelope.ErrorString);
-        var (bytes, written) = Emit(result.Envelope, options, log);
+        var (bytes, written) = options.Format == OutputFormat.Prometheus
+            ? Output.Prometheus.TextfileOutput.Emit(result, clock.Elapsed, options, log)
+            : Emit(result.Envelope, options, log);
         if (!options.Quiet)
             PrintLine(stdout, bytes);
         if (result.Envelope.Error != ErrorCodes.None || !written)

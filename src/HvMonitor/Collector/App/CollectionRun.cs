@@ -11,7 +11,13 @@ namespace HvMonitor.Collector.App;
 /// complete (every listed VM with all its figures). An incomplete run still has error 0 and what was
 /// collected; the program exits with its "incomplete" code (3) so that cron mails it.
 /// </summary>
-public sealed record CollectionResult(Envelope Envelope, IReadOnlyList<string> Warnings, bool Complete = true);
+public sealed record CollectionResult(Envelope Envelope, IReadOnlyList<string> Warnings, bool Complete = true)
+{
+    /// <summary>The facts the envelope was built from (the Prometheus output reads these, not the document).</summary>
+    public IReadOnlyList<VmFacts> Facts { get; init; } = [];
+    /// <summary>Every VM the hypervisor listed; null when it never answered.</summary>
+    public IReadOnlyList<string>? Listed { get; init; }
+}
 
 /// <summary>
 /// Runs a backend under a deadline and wraps whatever it produced in the LibreNMS envelope. Never throws for
@@ -25,9 +31,13 @@ public static class CollectionRun
     /// <summary>At most this many missing VMs are named in errorString; it travels in the same UDP datagram as the data.</summary>
     private const int MissingNamesShown = 10;
 
-    public static CollectionResult Run(BackendKind kind, BackendSettings settings, TimeSpan timeout)
+    public static CollectionResult Run(BackendKind kind, BackendSettings settings, TimeSpan timeout) =>
+        Run(BackendRegistry.HvName(kind), deadline => BackendRegistry.Create(kind, settings, deadline), timeout);
+
+    /// <summary>The same, with a backend the caller builds (the exporter's, on its long-lived connection); the
+    /// factory gets the run's deadline.</summary>
+    public static CollectionResult Run(string hv, Func<CancellationToken, IHypervisorBackend> createBackend, TimeSpan timeout)
     {
-        string hv = BackendRegistry.HvName(kind);
         var sink = new CollectionSink();
         using var cancellation = new CancellationTokenSource();
         Exception? failure = null;
@@ -38,7 +48,7 @@ public static class CollectionRun
         {
             try
             {
-                BackendRegistry.Create(kind, settings, cancellation.Token).Collect(sink, cancellation.Token);
+                createBackend(cancellation.Token).Collect(sink, cancellation.Token);
             }
             catch (OperationCanceledException)
             {
@@ -72,6 +82,10 @@ public static class CollectionRun
     /// cut off by the deadline; <paramref name="listed"/> is every VM the hypervisor listed, if it answered. Pure.
     /// </summary>
     public static CollectionResult Outcome(string hv, IReadOnlyList<VmFacts> vms, IReadOnlyList<string> warnings,
+        IReadOnlyList<string>? listed, bool deadlinePassed, Exception? failure, TimeSpan timeout) =>
+        EnvelopeFor(hv, vms, warnings, listed, deadlinePassed, failure, timeout) with { Facts = vms, Listed = listed };
+
+    private static CollectionResult EnvelopeFor(string hv, IReadOnlyList<VmFacts> vms, IReadOnlyList<string> warnings,
         IReadOnlyList<string>? listed, bool deadlinePassed, Exception? failure, TimeSpan timeout)
     {
         var data = HvDataBuilder.Build(hv, vms);

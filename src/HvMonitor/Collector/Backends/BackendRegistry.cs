@@ -18,6 +18,8 @@ public sealed record BackendSettings(string? LibvirtUri, string ProcRoot)
     public string? RecordDirectory { get; init; }
     /// <summary>--replay: answer every probe from this recording instead of the host.</summary>
     public string? ReplayDirectory { get; init; }
+    /// <summary>The Prometheus outputs also ask libvirt for per-vCPU times (docs/prometheus.md).</summary>
+    public bool VcpuStats { get; init; }
     /// <summary>The end-to-end tests' hook; <see cref="TestHooks.None"/> outside them.</summary>
     public TestHooks TestHooks { get; init; } = TestHooks.None;
 }
@@ -44,9 +46,13 @@ public static class BackendRegistry
         switch (kind)
         {
             case BackendKind.Libvirt:
+                var live = new LiveLibvirtSource(settings.LibvirtUri)
+                {
+                    ExtraStatsGroups = settings.VcpuStats ? Shared.Libvirt.Native.LibvirtNative.StatsVcpu : 0,
+                };
                 ILibvirtSource libvirt = probes.Replay is { } replay ? new ReplayLibvirtSource(replay)
-                    : probes.Recording is { } recording ? new RecordingLibvirtSource(new LiveLibvirtSource(settings.LibvirtUri), recording)
-                    : new LiveLibvirtSource(settings.LibvirtUri);
+                    : probes.Recording is { } recording ? new RecordingLibvirtSource(live, recording)
+                    : live;
                 if (settings.TestHooks.StallAfterDomains is int domains)
                     libvirt = new StallingLibvirtSource(libvirt, domains, cancellation);
                 return new LibvirtBackend(libvirt, new ProcReader(ProcFiles(settings.ProcRoot, probes)));

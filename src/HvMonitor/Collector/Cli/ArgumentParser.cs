@@ -30,6 +30,7 @@ public static class ArgumentParser
         new(null, "cbsd-path", true),
         new(null, "record", true),
         new(null, "replay", true),
+        new(null, "format", true),
     ];
 
     public static CliOptions Parse(IReadOnlyList<string> args)
@@ -91,7 +92,18 @@ public static class ArgumentParser
             throw new UsageException("--record and --replay cannot be combined: a replay asks the recording, not the host");
         if (options.ServeMode && options.Quiet)
             throw new UsageException("--cache-ttl prints the report for snmpd: it cannot be combined with -q");
+        if (options.Format == OutputFormat.Prometheus)
+            CheckPrometheus(options);
         return options;
+    }
+
+    /// <summary>The textfile collector reads only *.prom files, and the JSON-only switches mean nothing here.</summary>
+    private static void CheckPrometheus(CliOptions options)
+    {
+        if (options.Compress || options.ServeMode || options.Pretty)
+            throw new UsageException("--format prometheus cannot be combined with -c, --cache-ttl or --pretty (they shape the LibreNMS JSON)");
+        if (options.Write && !options.OutputBase.EndsWith(".prom", StringComparison.Ordinal))
+            throw new UsageException($"--format prometheus -w writes a file for node_exporter's textfile collector, which reads only *.prom files: give -o DIR/hv_monitor.prom, not '{options.OutputBase}'");
     }
 
     private static string NextValue(IReadOnlyList<string> args, ref int i, string option)
@@ -120,6 +132,7 @@ public static class ArgumentParser
         "cbsd-path" => o with { CbsdPath = value!.Length > 0 ? value : throw new UsageException("--cbsd-path needs a non-empty path") },
         "record" => o with { RecordDirectory = value!.Length > 0 ? value : throw new UsageException("--record needs a directory") },
         "replay" => o with { ReplayDirectory = value!.Length > 0 ? value : throw new UsageException("--replay needs a directory") },
+        "format" => o with { Format = ParseFormat(value!) },
         _ => throw new InvalidOperationException(flag.Long),
     };
 
@@ -131,6 +144,13 @@ public static class ArgumentParser
             return BackendKind.Cbsd;
         throw new UsageException($"unknown backend '{value}': use Libvirt or CBSD");
     }
+
+    private static OutputFormat ParseFormat(string value) => value switch
+    {
+        "librenms" or "json" => OutputFormat.LibreNms,
+        "prometheus" => OutputFormat.Prometheus,
+        _ => throw new UsageException($"unknown format '{value}': use librenms (the default) or prometheus"),
+    };
 
     private static TimeSpan ParseSeconds(string value, string option)
     {

@@ -10,6 +10,14 @@ public enum CliAction
     Version,
 }
 
+public enum OutputFormat
+{
+    /// <summary>LibreNMS's JSON application format (the default).</summary>
+    LibreNms,
+    /// <summary>Prometheus's text exposition format 0.0.4 (docs/prometheus.md).</summary>
+    Prometheus,
+}
+
 /// <summary>Everything the command line can say. Defaults are the documented ones.</summary>
 public sealed record CliOptions
 {
@@ -39,6 +47,7 @@ public sealed record CliOptions
     public string? RecordDirectory { get; init; }
     /// <summary>Answer every probe from a directory written by --record instead of asking the host.</summary>
     public string? ReplayDirectory { get; init; }
+    public OutputFormat Format { get; init; } = OutputFormat.LibreNms;
 
     /// <summary>What the backend needs of these options.</summary>
     public BackendSettings ToBackendSettings(TestHooks hooks) => new(Uri, ProcRoot)
@@ -48,6 +57,7 @@ public sealed record CliOptions
         CommandTimeout = Timeout / 2,
         RecordDirectory = RecordDirectory,
         ReplayDirectory = ReplayDirectory,
+        VcpuStats = Format == OutputFormat.Prometheus,
         TestHooks = hooks,
     };
 }

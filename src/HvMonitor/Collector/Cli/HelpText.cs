@@ -9,6 +9,8 @@ public static class HelpText
 
         Usage: hv-monitor [-b BACKEND] [-c] [-w [-o BASE] [-q]] [--uri URI] [--pretty] [--timeout SECONDS]
                hv-monitor --cache-ttl SECONDS [-c] [-o BASE] [--log FILE] [--uri URI]
+               hv-monitor --format prometheus [-w -o FILE.prom [-q]]
+               hv-monitor exporter [--web.listen-address ADDR] [--web.config.file FILE] ...  (hv-monitor exporter --help)
 
           -b, --backend BACKEND    Libvirt or CBSD, any case (default: {Backends.BackendRegistry.DefaultForThisOs} on this OS;
                                    Libvirt on Linux, CBSD on FreeBSD)
@@ -32,6 +34,8 @@ public static class HelpText
                                    /proc file read) into DIR, one plain-text file each: send us DIR to report a problem
               --replay DIR         answer every probe from DIR (written by --record) instead of the host: prints the
                                    recorded run's JSON
+              --format FORMAT      librenms (default) or prometheus: the text exposition format 0.0.4; with -w only
+                                   the file -o names, which must end in .prom (node_exporter's textfile collector)
           -v, --version            print the version
           -h, --help               print this help
 

@@ -110,4 +110,25 @@ public sealed record VmFacts
     public IReadOnlyList<DiskFacts> Disks { get; init; } = [];
     /// <summary>Interfaces in the hypervisor's order: they become nic0, nic1, ...</summary>
     public IReadOnlyList<InterfaceFacts> Interfaces { get; init; } = [];
+
+    // Facts only the Prometheus output shows (docs/prometheus.md); the LibreNMS document leaves them out.
+    // null: the backend does not know (CBSD, an inactive domain, a guest without a balloon driver).
+
+    /// <summary>The hypervisor's UUID of the VM, lower case.</summary>
+    public string? Uuid { get; init; }
+    /// <summary>Why the VM is in its state: libvirt's per-state reason number (state.reason).</summary>
+    public int? StateReason { get; init; }
+    /// <summary>Current balloon size (balloon.current), bytes.</summary>
+    public ulong? BalloonCurrentBytes { get; init; }
+    /// <summary>Memory the guest sees as usable in total (balloon.available), bytes.</summary>
+    public ulong? BalloonAvailableBytes { get; init; }
+    /// <summary>Memory the guest leaves unused (balloon.unused), bytes.</summary>
+    public ulong? BalloonUnusedBytes { get; init; }
+    /// <summary>Memory the guest could use without swapping (balloon.usable), bytes.</summary>
+    public ulong? BalloonUsableBytes { get; init; }
+    /// <summary>Per vCPU: time running and time waiting for a host CPU (vcpu.N.time/wait), when the VCPU group was asked for.</summary>
+    public IReadOnlyList<VcpuFacts> VcpuTimes { get; init; } = [];
 }
+
+/// <summary>One vCPU's counters, nanoseconds; null when libvirt did not give that one.</summary>
+public sealed record VcpuFacts(int Index, ulong? TimeNs, ulong? WaitNs);

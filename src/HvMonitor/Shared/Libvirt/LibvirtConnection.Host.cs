@@ -101,6 +101,14 @@ public sealed unsafe partial class LibvirtConnection
         return (long)version;
     }
 
+    /// <summary>virConnectGetLibVersion: the libvirt version of the daemon (remote) or library, encoded as above.</summary>
+    public long GetLibVersion()
+    {
+        if (virConnectGetLibVersion(_conn, out var version) < 0)
+            throw new LibvirtException($"reading the libvirt version of '{Uri}' failed: {LastError()}");
+        return (long)version;
+    }
+
     /// <summary>
     /// Every domain as virt-who lists them: running ones by ID (virConnectListDomains order), then defined
     /// ones (virConnectListDefinedDomains order), skipping the all-zero UUID (Xen's Domain-0). UUIDs and

@@ -34,6 +34,17 @@ public interface ILibvirtSource : IDisposable
 public sealed class LiveLibvirtSource(string? uri) : ILibvirtSource
 {
     private readonly Lock _lock = new();
+    /// <summary>The exporter's long-lived connection, borrowed: used, never closed here.</summary>
+    private readonly Func<LibvirtConnection>? _borrowed;
+
+    /// <summary>A source over a connection the caller owns and keeps open (hv-monitor exporter).</summary>
+    public LiveLibvirtSource(Func<LibvirtConnection> borrowed) : this((string?)null) => _borrowed = borrowed;
+
+    /// <summary>
+    /// Stats groups asked for beyond the collector's own: VCPU for the Prometheus outputs (vcpu.N.time/wait). It costs
+    /// a QEMU monitor round trip per running domain, so the LibreNMS runs do not ask for it.
+    /// </summary>
+    public uint ExtraStatsGroups { get; init; }
     private LibvirtConnection? _conn;
     private DomainStatsList? _list;
     private Dictionary<string, DomainHandle> _handles = new(StringComparer.Ordinal);
@@ -43,7 +54,7 @@ public sealed class LiveLibvirtSource(string? uri) : ILibvirtSource
         DomainStatsList list;
         try
         {
-            list = Connection().GetAllDomainStats(LibvirtBackend.StatsGroups, Shared.Libvirt.Native.LibvirtNative.StatsNoWait);
+            list = Connection().GetAllDomainStats(LibvirtBackend.StatsGroups | ExtraStatsGroups, Shared.Libvirt.Native.LibvirtNative.StatsNoWait);
         }
         catch (LibvirtException e)
         {
@@ -76,12 +87,12 @@ public sealed class LiveLibvirtSource(string? uri) : ILibvirtSource
     {
         lock (_lock)
         {
-            return _conn ??= Open(uri);
+            return _conn ??= _borrowed is not null ? _borrowed() : Open(uri);
         }
     }
 
     /// <summary>A missing client library is "unavailable" (as if virsh were not installed); libvirt saying no is "failed".</summary>
-    private static LibvirtConnection Open(string? uri)
+    internal static LibvirtConnection Open(string? uri)
     {
         try
         {
@@ -106,7 +117,8 @@ public sealed class LiveLibvirtSource(string? uri) : ILibvirtSource
         {
             _list?.Dispose();
             _list = null;
-            _conn?.Dispose();
+            if (_borrowed is null)
+                _conn?.Dispose();
             _conn = null;
         }
     }

@@ -35,7 +35,30 @@ public static class LibvirtFactsBuilder
             OsType = config?.OsId ?? "",
             Disks = BuildDisks(stats, config),
             Interfaces = BuildInterfaces(stats, config, bridgeOfNetwork),
+            // For the Prometheus output only (docs/prometheus.md); balloon figures are KiB.
+            Uuid = string.IsNullOrEmpty(config?.Uuid) ? null : config.Uuid.ToLowerInvariant(),
+            StateReason = stats.UInt64("state.reason") is ulong r && r <= int.MaxValue ? (int)r : null,
+            BalloonCurrentBytes = stats.UInt64("balloon.current") * 1024,
+            BalloonAvailableBytes = stats.UInt64("balloon.available") * 1024,
+            BalloonUnusedBytes = stats.UInt64("balloon.unused") * 1024,
+            BalloonUsableBytes = stats.UInt64("balloon.usable") * 1024,
+            VcpuTimes = BuildVcpus(stats),
         };
+    }
+
+    /// <summary>vcpu.N.time/wait, present only when the VCPU stats group was asked for (the Prometheus outputs).</summary>
+    private static List<VcpuFacts> BuildVcpus(DomainStats stats)
+    {
+        var result = new List<VcpuFacts>();
+        int count = (int)Math.Min(stats.UInt64OrZero("vcpu.current"), 4096);
+        for (int i = 0; i < count; i++)
+        {
+            string p = "vcpu." + i.ToString(CultureInfo.InvariantCulture) + ".";
+            ulong? time = stats.UInt64(p + "time"), wait = stats.UInt64(p + "wait");
+            if (time is not null || wait is not null)
+                result.Add(new VcpuFacts(i, time, wait));
+        }
+        return result;
     }
 
     /// <summary>Nanoseconds to milliseconds with the fraction kept (exact for any count below 2^53 ns, 104 days).</summary>

@@ -163,4 +163,7 @@ internal static unsafe partial class LibvirtNative
 
     [LibraryImport(Lib)]
     public static partial int virConnectGetVersion(IntPtr conn, out ulong version);
+
+    [LibraryImport(Lib)]
+    public static partial int virConnectGetLibVersion(IntPtr conn, out ulong version);
 }
