@@ -1,5 +1,6 @@
 using System.Globalization;
 using HvMonitor.Collector.Model;
+using HvMonitor.Shared.Cbsd;
 
 namespace HvMonitor.Collector.Backends.Cbsd;
 
