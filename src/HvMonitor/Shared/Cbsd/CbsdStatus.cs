@@ -21,6 +21,6 @@ public static class CbsdStatus
     public static bool IsStatus(string status)
     {
         var word = Word(status);
-        return Words.Contains(word, StringComparer.Ordinal) && (word == Maintenance || !status.Contains(' '));
+        return Words.Contains(word, StringComparer.Ordinal) && (word == Maintenance || status == word);
     }
 }
