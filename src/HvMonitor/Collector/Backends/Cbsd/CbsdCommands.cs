@@ -1,9 +1,11 @@
 namespace HvMonitor.Collector.Backends.Cbsd;
 
 /// <summary>
-/// Every command the CBSD backend runs, as argv. Each is a whole-host form, so a run starts at most nine
-/// processes whatever the number of VMs (docs/performance.md): CBSD's list commands without <c>jname=</c>
-/// walk every VM themselves, and ps, ifconfig, netstat, zfs and sysctl take every pid, interface and pool at once.
+/// Every command the CBSD backend runs, as argv (docs/cbsd.md says what each prints and why it is asked so).
+/// Each is a whole-host form, so a run starts at most nine processes whatever the number of VMs
+/// (docs/performance.md): CBSD's list commands without <c>jname=</c> walk every VM themselves, and ps,
+/// ifconfig, netstat, zfs and sysctl take every pid, interface and pool at once. Two more (sysrc, zfs get) only
+/// on a host with replicated zvols that the other disks cannot tell apart.
 /// </summary>
 public static class CbsdCommands
 {
