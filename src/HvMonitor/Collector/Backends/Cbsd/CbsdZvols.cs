@@ -74,7 +74,7 @@ public static class CbsdZvols
         return lines.Length == 1 && lines[0].StartsWith('/') && !lines[0].Contains(' ') ? lines[0].TrimEnd('/') : null;
     }
 
-    /// <summary>CBSD's jail data directory in its working directory (cbsd.conf: <c>jaildatadir="${workdir}/jails-data"</c>).</summary>
+    /// <summary>CBSD's jail data directory in its working directory (cbsd.conf, cbsd.lua: jaildatadir = workdir/jails-data).</summary>
     public static string JailDataDir(string workdir) => workdir + "/jails-data";
 
     /// <summary>
