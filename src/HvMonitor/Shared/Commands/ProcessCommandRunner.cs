@@ -7,6 +7,21 @@ namespace HvMonitor.Shared.Commands;
 /// Runs real processes: argv through <see cref="ProcessStartInfo.ArgumentList"/> (no shell, so a name with
 /// <c>;</c>, <c>$()</c> or quotes is only ever data), stdin closed, stdout and stderr read whole and separately,
 /// the command's own exit status kept, and the whole process tree killed at the timeout or on cancellation.
+/// <para>
+/// Every child starts with an explicit environment and nothing of ours: whatever the shell, cron job or
+/// systemd unit that started hv-monitor exported would otherwise change what the tools print. COLUMNS makes
+/// FreeBSD's ps cut its last column even into a pipe; CBSD's scripts take <c>workdir</c>/<c>cbsd_workdir</c>
+/// and <c>NOCOLOR</c> from the environment before rc.conf; LANG/LC_* change ps's decimal point. The child
+/// gets exactly:
+/// </para>
+/// <list type="bullet">
+/// <item>PATH = <see cref="CommandLocations.SearchPath"/> (CBSD's scripts run their helpers by name);</item>
+/// <item>LC_ALL=C: ps prints its times with the locale's decimal point, and the parsers expect '.';</item>
+/// <item>the request's own variables (NOCOLOR=1 for cbsd).</item>
+/// </list>
+/// No HOME, TERM or USER: none of the programs reads them for what we ask (CBSD finds its workdir in rc.conf,
+/// not under HOME), and snmpd's extend gives none either, so a run from a login shell and one from snmpd
+/// see the same tools behave the same way.
 /// </summary>
 public sealed class ProcessCommandRunner(CommandLocations locations) : ICommandRunner
 {
@@ -24,7 +39,9 @@ public sealed class ProcessCommandRunner(CommandLocations locations) : ICommandR
         };
         foreach (var arg in request.Argv.Skip(1))
             start.ArgumentList.Add(arg);
-        // C locale: ps prints its times with the locale's decimal point; our parsers expect '.'.
+        // Nothing inherited: see the class summary for what each variable is for.
+        start.Environment.Clear();
+        start.Environment["PATH"] = locations.SearchPath;
         start.Environment["LC_ALL"] = "C";
         foreach (var (name, value) in request.Environment)
             start.Environment[name] = value;

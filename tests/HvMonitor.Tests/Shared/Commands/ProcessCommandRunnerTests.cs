@@ -20,7 +20,9 @@ public sealed class ProcessCommandRunnerTests : IDisposable
 
     public void Dispose() => Directory.Delete(_bin, true);
 
-    private ProcessCommandRunner Runner() => new(new CommandLocations(Programs.ToDictionary(p => p, p => Path.Combine(_bin, p))));
+    // Every program is a stand-in script in _bin, which also leads PATH.
+    private ProcessCommandRunner Runner() =>
+        new(new CommandLocations(Programs.ToDictionary(p => p, p => Path.Combine(_bin, p)), _bin + ":" + CommandLocations.DefaultSearchPath));
 
     private void Script(string name, string body)
     {
@@ -42,6 +44,61 @@ public sealed class ProcessCommandRunnerTests : IDisposable
         Assert.Equal(args, Encoding.UTF8.GetString(result.Stdout).Split('\0')[..^1]);
         Assert.Equal("NOCOLOR=1 LC_ALL=C", Encoding.UTF8.GetString(result.Stderr));
         Assert.False(File.Exists("/tmp/pwned"));
+    }
+
+    [Fact]
+    public void AChildGetsOnlyItsExplicitEnvironmentNothingOfTheCallers()
+    {
+        // The stand-in for ps is env(1) itself, so what it prints is exactly the environment it was given.
+        File.CreateSymbolicLink(Path.Combine(_bin, "ps"), "/usr/bin/env");
+        using var caller = new CallerEnvironment(("COLUMNS", "132"), ("LANG", "de_DE.UTF-8"), ("workdir", "/elsewhere"), ("NOCOLOR", "0"));
+        var plain = Runner().Run(Request("ps"), default);
+        Assert.Equal(["LC_ALL=C", $"PATH={_bin}:{CommandLocations.DefaultSearchPath}"], Lines(plain.Stdout).Order(StringComparer.Ordinal));
+        var cbsd = Runner().Run(new CommandRequest(["ps"], TimeSpan.FromSeconds(10)) { Environment = CbsdCommands.CbsdEnvironment }, default);
+        Assert.Equal(["LC_ALL=C", "NOCOLOR=1", $"PATH={_bin}:{CommandLocations.DefaultSearchPath}"], Lines(cbsd.Stdout).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void ColumnsInTheCallersEnvironmentCannotCutPsAndCostAVmItsFigures()
+    {
+        // A ps that cuts every line to COLUMNS when it is set, as FreeBSD's ps cuts its last column, whatever
+        // its options: only the environment the runner gives it decides. The parent exports COLUMNS=80.
+        const string header = "  PID ELAPSED %MEM COW MAJFLT MINFLT NI NIVCSW NSWAP NVCSW INBLK OUBLK PRI RSS SYSTIME USERTIME VSZ COMMAND";
+        const string row = "61044 10 0.1 0 0 0 1 0 0 0 0 0 52 1024 0:00.01 0:00.02 2048 bhyve: billing-postgres-primary (bhyve)";
+        Script("ps", $"out='{header}\n{row}\n'; if [ -n \"$COLUMNS\" ]; then printf '%s' \"$out\" | cut -c1-$COLUMNS; else printf '%s' \"$out\"; fi");
+        Script("cbsd", "case \"$1\" in bls) echo 'billing-postgres-primary  61044  1024  0  1  0  freebsd  DHCP  On  127.0.0.1:5900';; esac");
+        using var caller = new CallerEnvironment(("COLUMNS", "80"));
+        // The stand-in does cut when COLUMNS reaches it (here given on purpose, as a request's own variable).
+        var cut = Runner().Run(new CommandRequest(CbsdCommands.Ps([61044]), TimeSpan.FromSeconds(10)) { Environment = new Dictionary<string, string> { ["COLUMNS"] = "80" } }, default);
+        Assert.Equal("61044 10 0.1 0 0 0 1 0 0 0 0 0 52 1024 0:00.01 0:00.02 2048 bhyve: billing-postg", Lines(cut.Stdout)[1]);
+        var sink = new CollectionSink();
+        new CbsdBackend(Runner(), TimeSpan.FromSeconds(10)).Collect(sink, default);
+        var vm = Assert.Single(sink.Vms);
+        Assert.Equal((10UL, 1024UL * 1024), (vm.Process?.Etimes, vm.Process?.Rss));
+        Assert.DoesNotContain(sink.Warnings, w => w.Contains("not its bhyve"));
+    }
+
+    private static string[] Lines(byte[] bytes) => Encoding.UTF8.GetString(bytes).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+    /// <summary>Variables set in this (the caller's) process for one test, then restored.</summary>
+    private sealed class CallerEnvironment : IDisposable
+    {
+        private readonly List<(string Name, string? Old)> _saved = [];
+
+        public CallerEnvironment(params (string Name, string Value)[] variables)
+        {
+            foreach (var (name, value) in variables)
+            {
+                _saved.Add((name, Environment.GetEnvironmentVariable(name)));
+                Environment.SetEnvironmentVariable(name, value);
+            }
+        }
+
+        public void Dispose()
+        {
+            foreach (var (name, old) in _saved)
+                Environment.SetEnvironmentVariable(name, old);
+        }
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using HvMonitor.Collector.Facts;
+using HvMonitor.Shared.Cbsd;
 
 namespace HvMonitor.Collector.Backends.Cbsd;
 
@@ -40,8 +41,6 @@ public static class BlsParser
 
     private static readonly Dictionary<string, string> OldHeaderNames = new() { ["vnc_port"] = "vnc" };
 
-    private static readonly string[] StatusWords = ["On", "Off", "Slave", "Unknown", "Unregister", "Maintenance"];
-
     public static (IReadOnlyList<BlsRow> Rows, IReadOnlyList<string> Rejected) Parse(string text)
     {
         var table = CbsdTableParser.Parse(text, Display, "status", IsVmRow, OldHeaderNames);
@@ -66,20 +65,13 @@ public static class BlsParser
         && CbsdNumbers.IsNumberOrDash(r["vm_curmem"])
         && CbsdNumbers.IsNumberOrDash(r["vm_cpus"])
         && CbsdNumbers.IsNumberOrDash(r["pcpu"])
-        && IsStatus(r["status"]);
+        && CbsdStatus.IsStatus(r["status"]);
 
-    /// <summary>One of CBSD's status words, <c>Maintenance</c> with an optional <c>:comment</c> (which may hold blanks).</summary>
-    public static bool IsStatus(string status)
+    public static VmState StateOf(string status) => CbsdStatus.Word(status) switch
     {
-        var word = status.Split(':', 2)[0];
-        return StatusWords.Contains(word, StringComparer.Ordinal) && (word == "Maintenance" || !status.Contains(' '));
-    }
-
-    public static VmState StateOf(string status) => status.Split(':', 2)[0] switch
-    {
-        "On" => VmState.Running,
-        "Off" => VmState.Off,
-        "Maintenance" => VmState.Maintenance,
+        CbsdStatus.On => VmState.Running,
+        CbsdStatus.Off => VmState.Off,
+        CbsdStatus.Maintenance => VmState.Maintenance,
         _ => VmState.Unknown,
     };
 

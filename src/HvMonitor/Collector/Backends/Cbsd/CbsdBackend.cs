@@ -61,8 +61,12 @@ public sealed class CbsdBackend(ICommandRunner runner, TimeSpan commandTimeout) 
 
         var volumes = disks is { Count: > 0 } ? Optional(Plain(CbsdCommands.ZfsVolumes), "zvol sizes and I/O are left out", sink, cancellation,
             ZfsListParser.Parse, "zfs") : null;
-        var vmDiskVolumes = disks?.Select(d => CbsdFactsBuilder.ZvolOf(d.VmName, d.Path, volumes ?? [], _ => { })).OfType<ZfsDataset>().ToList() ?? [];
-        var pools = vmDiskVolumes.Select(v => v.Name.Split('/')[0]).Distinct().ToList();
+        var zvols = CbsdZvols.Match(disks ?? [], volumes ?? []);
+        // Replicated zvols the other disks could not tell apart: ask where CBSD keeps its VMs, as CBSD does.
+        string? cbsdData = zvols.Undecided.Count > 0 ? CbsdDataDataset(sink, cancellation) : null;
+        if (cbsdData is not null)
+            zvols = CbsdZvols.Match(disks ?? [], volumes ?? [], cbsdData);
+        var pools = zvols.Zvols.Values.Select(v => v.Name.Split('/')[0]).Distinct().ToList();
         var io = pools.Count > 0 ? Optional(Plain(CbsdCommands.Kstats(pools)), "disk I/O counters may be missing", sink, cancellation,
             t => (KstatParser.Parse(t), (IReadOnlyList<string>)[]), "", partialAnswerIsUseful: true) : null;
 
@@ -76,10 +80,35 @@ public sealed class CbsdBackend(ICommandRunner runner, TimeSpan commandTimeout) 
             InterfacesByDescription = descriptions,
             Links = links,
             Volumes = volumes,
+            CbsdDataDataset = cbsdData,
             DatasetIo = io,
         };
         foreach (var vm in CbsdFactsBuilder.Build(host, sink.Warn))
             sink.Add(vm);
+    }
+
+    /// <summary>
+    /// The dataset that holds CBSD's jail data directory, found the way CBSD finds it (its workdir from rc.conf,
+    /// then the dataset of workdir/jails-data); null, with a warning, when either step gives no answer.
+    /// </summary>
+    private string? CbsdDataDataset(CollectionSink sink, CancellationToken cancellation)
+    {
+        const string consequence = "replicated zvols cannot be told apart";
+        var workdir = Optional(Plain(CbsdCommands.Workdir), consequence, sink, cancellation,
+            t => (CbsdZvols.ParseWorkdir(t) is { } w ? [w] : (IReadOnlyList<string>)[], (IReadOnlyList<string>)[]), "");
+        if (workdir is null)
+            return null;
+        if (workdir.Count == 0)
+        {
+            sink.Warn($"'{PosixQuote.Join(CbsdCommands.Workdir)}' did not print one absolute path; {consequence}");
+            return null;
+        }
+        var request = Plain(CbsdCommands.DatasetOf(CbsdZvols.JailDataDir(workdir[0])));
+        var dataset = Optional(request, consequence, sink, cancellation,
+            t => (CbsdZvols.ParseDatasetName(t) is { } d ? [d] : (IReadOnlyList<string>)[], (IReadOnlyList<string>)[]), "");
+        if (dataset is { Count: 0 })
+            sink.Warn($"'{request.DisplayLine}' did not print one dataset name; {consequence}");
+        return dataset is { Count: 1 } ? dataset[0] : null;
     }
 
     private CommandRequest Cbsd(string[] argv) => new(argv, commandTimeout) { Environment = CbsdCommands.CbsdEnvironment };

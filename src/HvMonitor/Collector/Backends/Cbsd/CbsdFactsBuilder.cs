@@ -1,5 +1,6 @@
 using System.Globalization;
 using HvMonitor.Collector.Facts;
+using HvMonitor.Shared.Cbsd;
 
 namespace HvMonitor.Collector.Backends.Cbsd;
 
@@ -14,7 +15,7 @@ public static class CbsdFactsBuilder
 
     public static IReadOnlyList<VmFacts> Build(CbsdHostOutputs host, Action<string> warn)
     {
-        var volumes = host.Volumes ?? [];
+        var zvols = CbsdZvols.Match(host.Disks ?? [], host.Volumes ?? [], host.CbsdDataDataset);
         var result = new List<VmFacts>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var vm in host.Vms)
@@ -38,7 +39,7 @@ public static class CbsdFactsBuilder
                 Console = BlsParser.Console(vm.Vnc),
                 OsType = vm.OsType,
                 Ip = BlsParser.Ip(vm.Ip4),
-                Disks = DisksOf(vm.Name, host, volumes, warn),
+                Disks = DisksOf(vm.Name, host, zvols, warn),
                 Interfaces = InterfacesOf(vm.Name, host),
             });
         }
@@ -48,6 +49,10 @@ public static class CbsdFactsBuilder
     /// <summary>
     /// ps figures only from a process that is this VM's bhyve (pid 1 is CBSD's placeholder, and a stale jid may
     /// name another process now). pcpu comes from bls (rctl); vm_curmem stands in for rss when ps has nothing.
+    /// bls reads pcpu and vm_curmem from <c>rctl -u process:JID</c>, the same pid: when ps shows that pid is some
+    /// other program, they describe that program too, so the VM reports no process figures at all (nor adds any
+    /// to the totals). When ps could not run, or the pid was gone by the time it did, nothing says the pid was
+    /// foreign: bls's figures stay.
     /// </summary>
     private static ProcessStats? ProcessOf(BlsRow vm, CbsdHostOutputs host, Action<string> warn)
     {
@@ -62,8 +67,8 @@ public static class CbsdFactsBuilder
                 warn($"VM '{vm.Name}': no process has its pid {pid.ToString(CultureInfo.InvariantCulture)}; process figures are left out");
             else if (!ps.IsBhyveOf(vm.Name))
             {
-                warn($"VM '{vm.Name}': pid {pid.ToString(CultureInfo.InvariantCulture)} is not its bhyve ('{ps.Args}'); process figures are left out");
-                ps = null;
+                warn($"VM '{vm.Name}': pid {pid.ToString(CultureInfo.InvariantCulture)} is not its bhyve ('{ps.Args}'); process figures, and bls's pcpu and vm_curmem of that pid, are left out");
+                return null;
             }
         }
         if (ps is null && vm.Pcpu == 0 && vm.CurMemMiB == 0)
@@ -72,7 +77,7 @@ public static class CbsdFactsBuilder
         return stats with { Pcpu = vm.Pcpu };
     }
 
-    private static List<DiskFacts> DisksOf(string vmName, CbsdHostOutputs host, IReadOnlyList<ZfsDataset> volumes, Action<string> warn)
+    private static List<DiskFacts> DisksOf(string vmName, CbsdHostOutputs host, ZvolMatch zvols, Action<string> warn)
     {
         var disks = new List<DiskFacts>();
         var keys = new HashSet<string>(StringComparer.Ordinal);
@@ -81,7 +86,13 @@ public static class CbsdFactsBuilder
             if (!keys.Add(disk.Path))
                 continue;
             var entry = new DiskFacts(disk.Path, disk.Path) { Alloc = disk.Size.AllocBytes ?? 0 };
-            var zvol = ZvolOf(vmName, disk.Path, volumes, warn);
+            var zvol = zvols.Zvols.GetValueOrDefault((vmName, disk.Path));
+            foreach (var (_, _, candidates) in zvols.Undecided.Where(u => u.Vm == vmName && u.Disk == disk.Path))
+            {
+                string data = host.CbsdDataDataset is { } d ? $"CBSD's data dataset {d}" : "CBSD's data dataset (unknown)";
+                warn($"VM '{vmName}': disk {disk.Path} matches several zvols ({string.Join(", ", candidates.Select(m => m.Name))}) and neither " +
+                     $"{data} nor the other disks' zvols tell which is live; its ZFS figures are left out");
+            }
             if (zvol is not null)
             {
                 // The zvol's exact volsize beats dsk_size, which CBSD rounds to at most 4 characters ("2g" for 1.5 GiB).
@@ -97,19 +108,6 @@ public static class CbsdFactsBuilder
             disks.Add(entry);
         }
         return disks;
-    }
-
-    /// <summary>
-    /// A CBSD zvol disk is <c>DATA/VM/dsk1.vhd</c> (DATA = the dataset holding jails-data): matched on whole
-    /// name components, so <c>vm1/dsk1.vhd</c> never matches <c>vm10/dsk1.vhd</c> or <c>vm1/dsk1.vhd.bak</c>.
-    /// </summary>
-    public static ZfsDataset? ZvolOf(string vmName, string diskPath, IReadOnlyList<ZfsDataset> volumes, Action<string> warn)
-    {
-        string suffix = "/" + vmName + "/" + diskPath;
-        var matches = volumes.Where(v => v.Name.EndsWith(suffix, StringComparison.Ordinal)).ToList();
-        if (matches.Count > 1)
-            warn($"VM '{vmName}': disk {diskPath} matches several zvols ({string.Join(", ", matches.Select(m => m.Name))}); its ZFS figures are left out");
-        return matches.Count == 1 ? matches[0] : null;
     }
 
     /// <summary>nicN in CBSD's order; counters from the tap CBSD described as <c>VM-nicN</c>, link row only.</summary>

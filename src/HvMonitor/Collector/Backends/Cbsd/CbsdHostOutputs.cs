@@ -14,5 +14,8 @@ public sealed record CbsdHostOutputs
     public IReadOnlyDictionary<string, string>? InterfacesByDescription { get; init; }
     public IReadOnlyDictionary<string, LinkCounters>? Links { get; init; }
     public IReadOnlyList<ZfsDataset>? Volumes { get; init; }
+
+    /// <summary>The dataset holding CBSD's jail data directory, when it was asked (only to tell replicated zvols apart).</summary>
+    public string? CbsdDataDataset { get; init; }
     public IReadOnlyDictionary<string, DatasetIo>? DatasetIo { get; init; }
 }

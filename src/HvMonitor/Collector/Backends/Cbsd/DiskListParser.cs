@@ -1,3 +1,5 @@
+using HvMonitor.Shared.Cbsd;
+
 namespace HvMonitor.Collector.Backends.Cbsd;
 
 /// <summary>One disk of one VM, as <c>bhyve-dsk-list</c> lists it.</summary>

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using HvMonitor.Shared.Cbsd;
 
 namespace HvMonitor.Collector.Backends.Cbsd;
 

@@ -1,3 +1,5 @@
+using HvMonitor.Shared.Cbsd;
+
 namespace HvMonitor.Collector.Backends.Cbsd;
 
 /// <summary>The link-level counters of one interface (netstat's <c>&lt;Link#N&gt;</c> row).</summary>

@@ -1,3 +1,5 @@
+using HvMonitor.Shared.Cbsd;
+
 namespace HvMonitor.Collector.Backends.Cbsd;
 
 /// <summary>One NIC of one VM; <see cref="Index"/> is N of nicN (table order, as CBSD numbers the taps' descriptions).</summary>

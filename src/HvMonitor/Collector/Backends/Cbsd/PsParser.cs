@@ -1,5 +1,6 @@
 using System.Globalization;
 using HvMonitor.Collector.Facts;
+using HvMonitor.Shared.Cbsd;
 
 namespace HvMonitor.Collector.Backends.Cbsd;
 
@@ -22,7 +23,7 @@ public sealed record PsRow(int Pid, ProcessStats Stats, string Args)
 }
 
 /// <summary>
-/// <c>ps -S -o pid,etimes,%mem,cow,majflt,minflt,nice,nivcsw,nswap,nvcsw,inblk,oublk,pri,rss,systime,usertime,vsz,args -p PID,PID...</c>:
+/// <c>ps -ww -S -o pid,etimes,%mem,cow,majflt,minflt,nice,nivcsw,nswap,nvcsw,inblk,oublk,pri,rss,systime,usertime,vsz,args -p PID,PID...</c>:
 /// <code>
 ///   PID ELAPSED %MEM  COW MAJFLT  MINFLT NI  NIVCSW NSWAP    NVCSW INBLK OUBLK PRI     RSS   SYSTIME   USERTIME     VSZ COMMAND
 /// 48213  412730  1.6 1184    317 1051244  1 5231187     0 92817265  1021     0  52 1082304 613:05.27 1452:48.90 4223540 bhyve: debian12 (bhyve)

@@ -1,3 +1,5 @@
+using HvMonitor.Shared.Cbsd;
+
 namespace HvMonitor.Collector.Backends.Cbsd;
 
 /// <summary>One CBSD snapshot: whose it is and its ZFS <c>refer</c> size in bytes.</summary>

@@ -1,3 +1,5 @@
+using HvMonitor.Shared.Cbsd;
+
 namespace HvMonitor.Collector.Backends.Cbsd;
 
 /// <summary>A ZFS dataset's exact sizes in bytes; <see cref="VolsizeBytes"/> only for a volume.</summary>

@@ -1,4 +1,4 @@
-using HvMonitor.Collector.Backends.Cbsd;
+using HvMonitor.Shared.Cbsd;
 
 namespace HvMonitor.Reporter.Sources.Cbsd;
 
@@ -9,11 +9,11 @@ public sealed record CbsdGuestRow(string Name, ulong Jid, string Uuid, string St
     /// virt-who's state number: 1 (running) for On and for a Maintenance VM whose bhyve runs (jid &gt; 0),
     /// 5 (shut off) for Off, 0 (no state) for anything else (Slave, Unknown, Unregister, stopped Maintenance).
     /// </summary>
-    public int State => Status.Split(':', 2)[0] switch
+    public int State => CbsdStatus.Word(Status) switch
     {
-        "On" => 1,
-        "Maintenance" when Jid > 0 => 1,
-        "Off" => 5,
+        CbsdStatus.On => 1,
+        CbsdStatus.Maintenance when Jid > 0 => 1,
+        CbsdStatus.Off => 5,
         _ => 0,
     };
 }
@@ -25,8 +25,8 @@ public sealed record CbsdGuestRow(string Name, ulong Jid, string Uuid, string St
 /// debian12  48213  4c4c4544-0034-4d10-8031-b8c04f4a4e32  On
 /// test1     0      0                                     Maintenance:Stopping VM
 /// </code>
-/// The status is last because a Maintenance comment may contain blanks. Read by the collector's CBSD table
-/// reader (colour codes, column -t spacing, a header line) with bls's own status check; a line that is not a
+/// The status is last because a Maintenance comment may contain blanks. Read by the CBSD table reader both
+/// programs share (colour codes, column -t spacing, a header line) with CBSD's status words; a line that is not a
 /// VM row (CBSD prints some errors into the table) is returned as rejected. Pure.
 /// </summary>
 public static class CbsdGuestList
@@ -39,7 +39,7 @@ public static class CbsdGuestList
     public static (IReadOnlyList<CbsdGuestRow> Rows, IReadOnlyList<string> Rejected) Parse(string text)
     {
         var table = CbsdTableParser.Parse(text, Columns, "status",
-            r => CbsdNumbers.TryUInt64(r["jid"], out _) && BlsParser.IsStatus(r["status"]));
+            r => CbsdNumbers.TryUInt64(r["jid"], out _) && CbsdStatus.IsStatus(r["status"]));
         var rows = table.Rows
             .Select(r => new CbsdGuestRow(r["jname"], CbsdNumbers.UInt64OrZero(r["jid"]), r["uuid"], r["status"]))
             .ToList();

@@ -60,6 +60,39 @@ public class CbsdFailureTests
     }
 
     [Fact]
+    public void AHostWithoutReplicasNeverAsksWhereCbsdKeepsItsData()
+    {
+        using var host = new CbsdHost("freebsd14-nocolor");
+        host.Collect();
+        Assert.DoesNotContain(host.Asked, a => a.StartsWith("sysrc", StringComparison.Ordinal) || a.StartsWith("zfs get", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void ReplicasThatNothingTellsApartCostOnlyTheirZfsFigures()
+    {
+        using var host = new CbsdHost("freebsd14-replica");
+        host.Answer(CbsdCommands.Workdir, "", exit: 1, stderr: "sysrc: unknown variable 'cbsd_workdir'");
+        var (data, warnings) = host.Collect();
+        Assert.Contains(warnings, w => w.Contains("unknown variable 'cbsd_workdir'") && w.EndsWith("replicated zvols cannot be told apart"));
+        Assert.Contains(warnings, w => w.StartsWith("VM 'www1': disk dsk1.vhd matches several zvols (backup/zroot/cbsd/www1/dsk1.vhd, zroot/cbsd/www1/dsk1.vhd)"));
+        Assert.DoesNotContain(host.Asked, a => a.StartsWith("zfs get", StringComparison.Ordinal) || a.StartsWith("sysctl", StringComparison.Ordinal));
+        var disk = data.VMs["www1"].Disks["dsk1.vhd"];
+        Assert.Equal((10UL * 1024 * 1024 * 1024, 0UL), (disk.Alloc, disk.InUse));
+        Assert.Equal(1075314688UL, data.VMs["www1"].Rss);
+    }
+
+    [Fact]
+    public void TheDataDatasetOfAnotherPoolDecidesForIt()
+    {
+        using var host = new CbsdHost("freebsd14-replica");
+        host.Answer(CbsdCommands.DatasetOf("/usr/jails/jails-data"), "backup/zroot/cbsd\n");
+        host.Answer(CbsdCommands.Kstats(["backup"]), "");
+        var (data, _) = host.Collect();
+        Assert.Equal(3221192704UL, data.VMs["www1"].Disks["dsk1.vhd"].InUse);
+        Assert.Contains(PosixQuote.Join(CbsdCommands.Kstats(["backup"])), host.Asked);
+    }
+
+    [Fact]
     public void PsExitingOneWithItsHeaderOnlyMeansTheProcessesAreGone()
     {
         using var host = new CbsdHost();

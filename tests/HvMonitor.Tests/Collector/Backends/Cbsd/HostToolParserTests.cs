@@ -134,9 +134,52 @@ public class HostToolParserTests
     {
         ZfsDataset V(string name) => new(name, 1, 1, 1);
         var volumes = new[] { V("zroot/cbsd/vm10/dsk1.vhd"), V("zroot/cbsd/vm1/dsk1.vhd.bak"), V("zroot/cbsd/xvm1/dsk1.vhd"), V("zroot/cbsd/vm1/dsk1.vhd") };
-        var warnings = new List<string>();
-        Assert.Equal("zroot/cbsd/vm1/dsk1.vhd", CbsdFactsBuilder.ZvolOf("vm1", "dsk1.vhd", volumes, warnings.Add)?.Name);
-        Assert.Null(CbsdFactsBuilder.ZvolOf("vm1", "dsk1.vhd", [.. volumes, V("tank/vm/vm1/dsk1.vhd")], warnings.Add));
-        Assert.Contains("several zvols", Assert.Single(warnings));
+        var match = CbsdZvols.Match([Disk("vm1")], volumes);
+        Assert.Equal("zroot/cbsd/vm1/dsk1.vhd", match.Zvols[("vm1", "dsk1.vhd")].Name);
+        Assert.Empty(match.Undecided);
     }
+
+    private static DiskRow Disk(string vm, string path = "dsk1.vhd") => new(vm, path, new DiskSize(1, null));
+
+    [Fact]
+    public void AReplicatedZvolIsTheOneUnderThePrefixTheUnambiguousDisksShow()
+    {
+        ZfsDataset V(string name) => new(name, 1, 1, 1);
+        // vm10 has one zvol only: zroot/cbsd is where this CBSD keeps its VMs, so vm1's live disk is zroot's.
+        var volumes = new[] { V("backup/zroot/cbsd/vm1/dsk1.vhd"), V("zroot/cbsd/vm1/dsk1.vhd"), V("zroot/cbsd/vm10/dsk1.vhd") };
+        var match = CbsdZvols.Match([Disk("vm1"), Disk("vm10")], volumes);
+        Assert.Equal("zroot/cbsd/vm1/dsk1.vhd", match.Zvols[("vm1", "dsk1.vhd")].Name);
+        Assert.Empty(match.Undecided);
+    }
+
+    [Fact]
+    public void CbsdsDataDatasetDecidesWhatTheOtherDisksCannot()
+    {
+        ZfsDataset V(string name) => new(name, 1, 1, 1);
+        var volumes = new[] { V("backup/vm1/dsk1.vhd"), V("tank/cbsd/vm1/dsk1.vhd") };
+        var alone = CbsdZvols.Match([Disk("vm1")], volumes);
+        Assert.Empty(alone.Zvols);
+        Assert.Equal(["backup/vm1/dsk1.vhd", "tank/cbsd/vm1/dsk1.vhd"], Assert.Single(alone.Undecided).Candidates.Select(c => c.Name));
+        Assert.Equal("tank/cbsd/vm1/dsk1.vhd", CbsdZvols.Match([Disk("vm1")], volumes, "tank/cbsd").Zvols[("vm1", "dsk1.vhd")].Name);
+        // CBSD's own answer outranks what the other disks show; a prefix naming none of them decides nothing.
+        var shown = new[] { V("backup/vm1/dsk1.vhd"), V("tank/cbsd/vm1/dsk1.vhd"), V("backup/vm2/dsk1.vhd") };
+        Assert.Equal("tank/cbsd/vm1/dsk1.vhd", CbsdZvols.Match([Disk("vm1"), Disk("vm2")], shown, "tank/cbsd").Zvols[("vm1", "dsk1.vhd")].Name);
+        Assert.Single(CbsdZvols.Match([Disk("vm1")], volumes, "zroot/other").Undecided);
+    }
+
+    [Theory]
+    [InlineData("/usr/jails\n", "/usr/jails")]
+    [InlineData("/usr/cbsd/\n", "/usr/cbsd")]
+    [InlineData("", null)]
+    [InlineData("sysrc: unknown variable 'cbsd_workdir'\n", null)]
+    [InlineData("/a\n/b\n", null)]
+    public void TheWorkdirIsOneAbsolutePath(string text, string? workdir) =>
+        Assert.Equal(workdir, CbsdZvols.ParseWorkdir(text));
+
+    [Theory]
+    [InlineData("zroot/cbsd\n", "zroot/cbsd")]
+    [InlineData("", null)]
+    [InlineData("cannot open '/usr/jails/jails-data': not a ZFS filesystem\n", null)]
+    public void TheDataDatasetIsOneName(string text, string? dataset) =>
+        Assert.Equal(dataset, CbsdZvols.ParseDatasetName(text));
 }

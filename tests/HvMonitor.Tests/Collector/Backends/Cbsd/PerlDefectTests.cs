@@ -69,7 +69,7 @@ public class PerlDefectTests
     {
         using var host = new CbsdHost();
         host.Collect();
-        Assert.Contains("ps -S -o " + PsParser.Keywords + " -p 48213,51877", host.Asked);
+        Assert.Contains("ps -ww -S -o " + PsParser.Keywords + " -p 48213,51877", host.Asked);
     }
 
     [Fact]

@@ -20,10 +20,14 @@ public class SampleHostParserTests
     [MemberData(nameof(Hosts))]
     public void TheParsersAloneGiveTheGoldenData(string host)
     {
+        // Keyed "cbsd bls", "zfs list", "zfs get", "ps", ...; only the ps the backend asks (a host may also record
+        // what an older command printed, for comparison).
         var files = Directory.EnumerateFiles(RepoPaths.Sample("cbsd", host), "*.txt")
             .Select(f => RecordingFile.Parse(File.ReadAllBytes(f), f))
-            .ToDictionary(r => r.CommandLine.Split(' ')[0] == "cbsd" ? string.Join(' ', r.CommandLine.Split(' ')[..2]) : r.CommandLine.Split(' ')[0],
+            .Where(r => !r.CommandLine.StartsWith("ps ", StringComparison.Ordinal) || r.CommandLine.StartsWith("ps -ww ", StringComparison.Ordinal))
+            .ToDictionary(r => r.CommandLine.Split(' ')[0] is "cbsd" or "zfs" ? string.Join(' ', r.CommandLine.Split(' ')[..2]) : r.CommandLine.Split(' ')[0],
                 r => Encoding.UTF8.GetString(r.Result.Stdout));
+        string Output(string key) => files.GetValueOrDefault(key, "");
         var outputs = new CbsdHostOutputs
         {
             Vms = BlsParser.Parse(files["cbsd bls"]).Rows,
@@ -31,10 +35,11 @@ public class SampleHostParserTests
             Nics = NicListParser.Parse(files["cbsd bhyve-nic-list"]).Rows,
             Snapshots = SnapshotListParser.Parse(files["cbsd jsnapshot"]).Rows,
             Processes = PsParser.Parse(files["ps"]).Rows,
-            InterfacesByDescription = IfconfigParser.InterfacesByDescription(files["ifconfig"]),
-            Links = NetstatParser.Parse(files["netstat"]).Links,
-            Volumes = ZfsListParser.Parse(files["zfs"]).Datasets,
-            DatasetIo = KstatParser.Parse(files["sysctl"]),
+            InterfacesByDescription = IfconfigParser.InterfacesByDescription(Output("ifconfig")),
+            Links = NetstatParser.Parse(Output("netstat")).Links,
+            Volumes = ZfsListParser.Parse(Output("zfs list")).Datasets,
+            DatasetIo = KstatParser.Parse(Output("sysctl")),
+            CbsdDataDataset = CbsdZvols.ParseDatasetName(Output("zfs get")),
         };
         var data = HvDataBuilder.Build(CbsdBackend.HvName, CbsdFactsBuilder.Build(outputs, _ => { }));
         var ours = JsonDocument.Parse(LibreNmsSerializer.ToUtf8Json(new Envelope { Data = data }, pretty: true)).RootElement.GetProperty("data");

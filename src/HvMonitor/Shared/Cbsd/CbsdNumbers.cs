@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace HvMonitor.Collector.Backends.Cbsd;
+namespace HvMonitor.Shared.Cbsd;
 
 /// <summary>Number cells as CBSD and FreeBSD's tools print them: unsigned decimal, <c>-</c> for "none".</summary>
 public static class CbsdNumbers

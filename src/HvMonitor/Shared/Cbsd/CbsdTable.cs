@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using HvMonitor.Shared.Commands;
 
-namespace HvMonitor.Collector.Backends.Cbsd;
+namespace HvMonitor.Shared.Cbsd;
 
 /// <summary>A row that fit the table, its cells by lower-case column name.</summary>
 public sealed record CbsdRow(IReadOnlyDictionary<string, string> Cells)
