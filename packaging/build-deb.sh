@@ -48,6 +48,7 @@ done
 
 install -D -m 0755 "$binary" "$root/usr/bin/hv-monitor"
 install -D -m 0644 "$here/debian/hv-monitor-report.service" "$root/lib/systemd/system/hv-monitor-report.service"
+install -D -m 0644 "$here/debian/hv-monitor-exporter.service" "$root/lib/systemd/system/hv-monitor-exporter.service"
 install -D -m 0644 "$here/debian/hv-monitor.cron" "$root/etc/cron.d/hv-monitor"
 doc="$root/usr/share/doc/hv-monitor"
 install -D -m 0644 "$here/debian/copyright" "$doc/copyright"

@@ -102,20 +102,22 @@ public sealed class DebianPackageTests(ITestOutputHelper output) : IClassFixture
         Assert.Contains(page.Replace(".conf", "", StringComparison.Ordinal), text.Stdout, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void ServiceUnitVerifiesAndIsNotEnabled()
+    [Theory]
+    [InlineData("hv-monitor-report", "Type=notify\n", "ExecStart=/usr/bin/hv-monitor report\n")]
+    [InlineData("hv-monitor-exporter", "Type=simple\n", "ExecStart=/usr/bin/hv-monitor exporter --web.listen-address=:9977\n")]
+    public void ServiceUnitVerifiesAndIsNotEnabled(string name, string type, string execStart)
     {
-        const string unit = "/lib/systemd/system/hv-monitor-report.service";
+        string unit = $"/lib/systemd/system/{name}.service";
         // systemd-analyze verify needs no running systemd: it loads the unit, checks ExecStart's binary and
         // the Documentation= man pages.
         var r = Shell.Run("systemd-analyze", "verify", unit);
         output.WriteLine(r.Stdout + r.Stderr);
         Assert.Equal(0, r.ExitCode);
-        Assert.DoesNotContain("hv-monitor-report", r.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain(name, r.Stderr, StringComparison.Ordinal);
         var text = File.ReadAllText(unit);
-        Assert.Contains("Type=notify\n", text, StringComparison.Ordinal);
-        Assert.Contains("ExecStart=/usr/bin/hv-monitor report\n", text, StringComparison.Ordinal);
-        Assert.False(File.Exists("/etc/systemd/system/multi-user.target.wants/hv-monitor-report.service"));
+        Assert.Contains(type, text, StringComparison.Ordinal);
+        Assert.Contains(execStart, text, StringComparison.Ordinal);
+        Assert.False(File.Exists($"/etc/systemd/system/multi-user.target.wants/{name}.service"));
     }
 
     [Fact]
