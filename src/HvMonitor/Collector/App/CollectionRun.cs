@@ -44,7 +44,7 @@ public static class CollectionRun
             }
             catch (Exception e)
             {
-                failure = AsBackendFailure(e);
+                failure = AsBackendFailure(e, kind);
             }
         })
         { IsBackground = true, Name = "collector" };
@@ -61,10 +61,26 @@ public static class CollectionRun
     /// A replay that lacks one of the probes a backend asked for (the recording does not match this program) is a
     /// failure of the whole run with the replay's own message, for every backend; Parallel.ForEach wraps it.
     /// </summary>
-    private static Exception AsBackendFailure(Exception e) =>
+    private static Exception AsBackendFailure(Exception e, BackendKind kind) =>
         (e as ReplayMissingException ?? (e as AggregateException)?.InnerExceptions.OfType<ReplayMissingException>().FirstOrDefault()) is { } missing
-            ? new BackendException(ErrorCodes.BackendFailed, missing.Message, missing)
+            ? new BackendException(ErrorCodes.BackendFailed, missing.Message + OtherBackendHint(missing.RecordedPrograms, kind), missing)
             : e;
+
+    /// <summary>
+    /// A recording of the other kind of host (a CBSD host's replayed with the Linux default backend, or the reverse)
+    /// lacks the very first probe; say which -b it wants instead of leaving the user with the missing probe alone.
+    /// </summary>
+    public static string OtherBackendHint(IReadOnlyCollection<string> recordedPrograms, BackendKind kind)
+    {
+        bool cbsd = recordedPrograms.Any(p => p == "cbsd" || p.EndsWith("/cbsd", StringComparison.Ordinal));
+        bool libvirt = recordedPrograms.Contains("virsh") || recordedPrograms.Contains("libvirt");
+        return (kind, cbsd, libvirt) switch
+        {
+            (BackendKind.Libvirt, true, false) => "; it is a recording of a CBSD host (it answers 'cbsd' commands): replay it with -b CBSD",
+            (BackendKind.Cbsd, false, true) => "; it is a recording of a libvirt host (it answers 'virsh' probes): replay it with -b Libvirt",
+            _ => "",
+        };
+    }
 
     /// <summary>
     /// The envelope for what a backend produced before it finished, failed (<paramref name="failure"/>) or was

@@ -35,7 +35,7 @@ public sealed unsafe partial class LibvirtConnection
             };
             var conn = virConnectOpenAuth(uri, &auth, ConnectReadOnly);
             if (conn == IntPtr.Zero)
-                throw new LibvirtException($"cannot connect to libvirt at '{uri}': {LastError()}");
+                throw new LibvirtException(Text.UriCredentials.Redact($"cannot connect to libvirt at '{uri}': {LastError()}", uri));
             return new LibvirtConnection(conn, uri);
         }
         finally
@@ -72,7 +72,7 @@ public sealed unsafe partial class LibvirtConnection
     {
         var xml = virConnectGetCapabilities(_conn);
         if (xml == IntPtr.Zero)
-            throw new LibvirtException($"reading the capabilities of '{Uri}' failed: {LastError()}");
+            throw new LibvirtException($"reading the capabilities of '{DisplayUri}' failed: {LastError()}");
         return TakeString(xml, out _);
     }
 
@@ -81,7 +81,7 @@ public sealed unsafe partial class LibvirtConnection
     {
         var name = virConnectGetHostname(_conn);
         if (name == IntPtr.Zero)
-            throw new LibvirtException($"reading the host name of '{Uri}' failed: {LastError()}");
+            throw new LibvirtException($"reading the host name of '{DisplayUri}' failed: {LastError()}");
         return TakeString(name, out _);
     }
 
@@ -90,7 +90,7 @@ public sealed unsafe partial class LibvirtConnection
     {
         var type = virConnectGetType(_conn);
         if (type == IntPtr.Zero)
-            throw new LibvirtException($"reading the hypervisor type of '{Uri}' failed: {LastError()}");
+            throw new LibvirtException($"reading the hypervisor type of '{DisplayUri}' failed: {LastError()}");
         return Marshal.PtrToStringUTF8(type) ?? "";
     }
 
@@ -98,7 +98,7 @@ public sealed unsafe partial class LibvirtConnection
     public long GetHypervisorVersion()
     {
         if (virConnectGetVersion(_conn, out var version) < 0)
-            throw new LibvirtException($"reading the hypervisor version of '{Uri}' failed: {LastError()}");
+            throw new LibvirtException($"reading the hypervisor version of '{DisplayUri}' failed: {LastError()}");
         return (long)version;
     }
 
@@ -145,7 +145,7 @@ public sealed unsafe partial class LibvirtConnection
     {
         int count = virConnectNumOfDomains(_conn);
         if (count < 0)
-            throw new LibvirtException($"counting the running domains at '{Uri}' failed: {LastError()}");
+            throw new LibvirtException($"counting the running domains at '{DisplayUri}' failed: {LastError()}");
         var ids = new int[count];
         if (count == 0)
             return ids;
@@ -153,7 +153,7 @@ public sealed unsafe partial class LibvirtConnection
         fixed (int* p = ids)
             n = virConnectListDomains(_conn, p, count);
         if (n < 0)
-            throw new LibvirtException($"listing the running domains at '{Uri}' failed: {LastError()}");
+            throw new LibvirtException($"listing the running domains at '{DisplayUri}' failed: {LastError()}");
         return ids[..n];
     }
 
@@ -161,7 +161,7 @@ public sealed unsafe partial class LibvirtConnection
     {
         int count = virConnectNumOfDefinedDomains(_conn);
         if (count < 0)
-            throw new LibvirtException($"counting the defined domains at '{Uri}' failed: {LastError()}");
+            throw new LibvirtException($"counting the defined domains at '{DisplayUri}' failed: {LastError()}");
         if (count == 0)
             return [];
         var pointers = new IntPtr[count];
@@ -169,7 +169,7 @@ public sealed unsafe partial class LibvirtConnection
         fixed (IntPtr* p = pointers)
             n = virConnectListDefinedDomains(_conn, p, count);
         if (n < 0)
-            throw new LibvirtException($"listing the defined domains at '{Uri}' failed: {LastError()}");
+            throw new LibvirtException($"listing the defined domains at '{DisplayUri}' failed: {LastError()}");
         var names = new string[n];
         for (int i = 0; i < n; i++)
             names[i] = TakeString(pointers[i], out _);

@@ -99,6 +99,9 @@ public sealed unsafe partial class LibvirtConnection : IDisposable
 
     public string Uri { get; }
 
+    /// <summary>The URI for messages: a password written into it is masked (<see cref="Text.UriCredentials"/>).</summary>
+    public string DisplayUri => Text.UriCredentials.MaskUri(Uri);
+
     /// <summary>The URI used when none is given: LIBVIRT_DEFAULT_URI, else the system QEMU driver.
     /// Resolved here rather than by libvirt so an unprivileged user (snmpd) also monitors the system
     /// instance, not an empty per-user session.</summary>
@@ -111,7 +114,7 @@ public sealed unsafe partial class LibvirtConnection : IDisposable
         SilenceErrorPrinting();
         var conn = virConnectOpenReadOnly(uri);
         if (conn == IntPtr.Zero)
-            throw new LibvirtException($"cannot connect to libvirt at '{uri}': {LastError()}");
+            throw new LibvirtException(Text.UriCredentials.Redact($"cannot connect to libvirt at '{uri}': {LastError()}", uri));
         return new LibvirtConnection(conn, uri);
     }
 
@@ -133,7 +136,7 @@ public sealed unsafe partial class LibvirtConnection : IDisposable
     {
         int n = virConnectGetAllDomainStats(_conn, statsGroups, out var records, flags);
         if (n < 0)
-            throw new LibvirtException($"listing domains at '{Uri}' failed: {LastError()}");
+            throw new LibvirtException(Text.UriCredentials.Redact($"listing domains at '{DisplayUri}' failed: {LastError()}", Uri));
         return new DomainStatsList(records, n);
     }
 

@@ -29,7 +29,9 @@ public sealed partial class FileLock : IDisposable
     private static partial int Open(string path, int flags, int mode);
 
     // O_RDONLY is 0. O_CLOEXEC: a command run meanwhile (a CBSD probe) must not inherit the descriptor, and the lock.
-    private static int OpenFlags => OperatingSystem.IsFreeBSD() ? 0x200 | 0x100000 : 0x40 | 0x80000; // O_CREAT | O_CLOEXEC
+    // O_NOFOLLOW | O_NONBLOCK: in a directory snmpd's user can write, a planted symbolic link must not make root
+    // create a file elsewhere, nor a planted FIFO block the run.
+    private static int OpenFlags => SafeOpen.Flags.Create | SafeOpen.Flags.CloseOnExec | SafeOpen.Flags.NoFollow | SafeOpen.Flags.NonBlock;
 
     /// <summary>
     /// Opens (creating it if missing) and locks <paramref name="path"/>, trying for up to <paramref name="wait"/>;
