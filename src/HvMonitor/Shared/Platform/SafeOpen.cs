@@ -85,6 +85,8 @@ public static partial class SafeOpen
         throw errno switch
         {
             EACCES or EPERM => new UnauthorizedAccessException($"{path}: permission denied"),
+            // With O_CREAT, ENOENT means the directory is missing.
+            ENOENT when (flags & Flags.Create) != 0 => new DirectoryNotFoundException($"the directory {Path.GetDirectoryName(path)} does not exist"),
             ENOENT => new FileNotFoundException($"{path} does not exist", path),
             ENOTDIR => new DirectoryNotFoundException($"{path}: a directory on the way does not exist"),
             _ => new IOException(message),
