@@ -2,6 +2,7 @@ using System.Globalization;
 using HvMonitor.Collector.Backends;
 using HvMonitor.Collector.Model;
 using HvMonitor.Shared.Commands;
+using HvMonitor.Shared.Text;
 
 namespace HvMonitor.Collector.App;
 
@@ -94,8 +95,8 @@ public static class CollectionRun
         {
             (true, _) => string.Create(CultureInfo.InvariantCulture,
                 $"collection did not finish within {timeout.TotalSeconds:0.###} s (is the hypervisor responding?)"),
-            (false, BackendException be) => be.Message,
-            (false, { } e) => $"{hv} backend failed unexpectedly: {e.GetType().Name}: {e.Message}",
+            (false, BackendException be) => MessageText.Bound(be.Message),
+            (false, { } e) => MessageText.Bound($"{hv} backend failed unexpectedly: {e.GetType().Name}: {e.Message}"),
             _ => null,
         };
         if (problem is null)

@@ -39,7 +39,7 @@ public sealed class OperatorLog(TextWriter? stderr)
 
     private void Write(string message, bool toStderr = true)
     {
-        message = Redact(message);
+        message = MessageText.Bound(Redact(message));
         if (toStderr)
             stderr?.WriteLine("hv-monitor: " + message);
         if (_file is null)
