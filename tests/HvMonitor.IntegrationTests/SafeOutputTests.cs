@@ -20,7 +20,7 @@ public sealed class SafeOutputTests : IDisposable
 
     [Theory]
     [InlineData("chardev", "a character device")]
-    [InlineData("fifo", "a FIFO")]
+    [InlineData("fifo", "a FIFO (named pipe)")]
     [InlineData("symlink", "a symbolic link")]
     [InlineData("dangling-symlink", "a symbolic link")]
     [InlineData("directory", "a directory")]

@@ -63,7 +63,7 @@ public sealed class UserFacingMessageTests : IDisposable
         Assert.DoesNotContain("unexpectedly", errorString);
         Assert.DoesNotContain("Exception", errorString);
         Assert.True(r.Stderr.Length < 1000, $"{what}: {r.Stderr.Length} characters on stderr");
-        Assert.True(r.StdoutBytes.Length < 1000, $"{what}: {r.StdoutBytes.Length} bytes on stdout");
+        Assert.True(r.StdoutBytes.Length < 2000, $"{what}: {r.StdoutBytes.Length} bytes on stdout"); // the envelope with its zero totals is ~800
     }
 
     /// <summary>A FIFO with no writer blocked the replay until the deadline; a device is never opened.</summary>
@@ -104,7 +104,9 @@ public sealed class UserFacingMessageTests : IDisposable
     {
         var r = HvMonitorBinary.Run("--replay", LibvirtRecording, option, value);
         Assert.Equal(2, r.ExitCode);
-        Assert.Contains($"{option} takes a number of seconds above 0 and at most 86400 (one day), e.g. 30 or 0.5, not '{value}'", r.Stderr);
+        var message = $"{option} takes a number of seconds above 0 and at most 86400 (one day), e.g. 30 or 0.5, not '{value}'";
+        // Serve mode (--cache-ttl) never writes stderr: the envelope carries the message.
+        Assert.Contains(message, option == "--cache-ttl" ? r.Stdout : r.Stderr);
     }
 
     [Fact]
