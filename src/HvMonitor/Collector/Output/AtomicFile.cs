@@ -132,6 +132,9 @@ public static partial class AtomicFile
                 return $"permission denied (the directory {dir} must be writable by this user)";
             case DirectoryNotFoundException:
                 return $"the directory {dir} does not exist";
+            case FileNotFoundException:
+                // Creating the temporary file failed with ENOENT: a directory that takes no new files (/proc, /sys).
+                return $"no file can be created in {dir}";
         }
         // .NET's own texts end in " : 'PATH'" (the temporary file); errno-based IOExceptions carry errno as HResult.
         if (e.HResult is > 0 and < 4096 && e.GetType() == typeof(IOException) && !e.Message.StartsWith(full, StringComparison.Ordinal))
