@@ -11,10 +11,17 @@ public static partial class GroundTruth
 {
     public static string Virsh(string uri, params string[] args) => Shell.Check("virsh", ["-r", "-c", uri, .. args]);
 
-    public static List<string> DomainNames(string uri) =>
-        Virsh(uri, "list", "--all", "--name").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+    /// <summary>
+    /// On the shared lab libvirtd only the suite's own guests (<see cref="LabGuests.IsOurs"/>): other users' guests
+    /// come and go. A test driver URI is the test's alone, so every domain there counts.
+    /// </summary>
+    private static bool Counts(string uri, string name) => uri != LabFixture.Uri || LabGuests.IsOurs(name);
 
-    /// <summary>`virsh domstats --raw` as name → key → value.</summary>
+    public static List<string> DomainNames(string uri) =>
+        Virsh(uri, "list", "--all", "--name").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(n => Counts(uri, n)).ToList();
+
+    /// <summary>`virsh domstats --raw` as name → key → value (our guests only on the lab, see <see cref="Counts"/>).</summary>
     public static Dictionary<string, Dictionary<string, string>> DomStats(string uri)
     {
         var result = new Dictionary<string, Dictionary<string, string>>();
@@ -23,7 +30,7 @@ public static partial class GroundTruth
         {
             var m = DomainLine().Match(line);
             if (m.Success)
-                result[m.Groups[1].Value] = current = new Dictionary<string, string>();
+                current = Counts(uri, m.Groups[1].Value) ? result[m.Groups[1].Value] = new Dictionary<string, string>() : null;
             else if (current is not null && line.Contains('='))
                 current[line.Trim()[..line.Trim().IndexOf('=')]] = line.Trim()[(line.Trim().IndexOf('=') + 1)..];
         }

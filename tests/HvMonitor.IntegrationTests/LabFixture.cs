@@ -5,6 +5,8 @@ namespace HvMonitor.IntegrationTests;
 /// <summary>
 /// Brings the real libvirt+QEMU lab up (daemons, bridge, guests) once for the lab tests, and tears the
 /// guests down afterwards. If the lab cannot start, every lab test FAILS with the reason: never skipped.
+/// While the lab tests run, <see cref="ForeignChurn"/> defines, starts and destroys other guests (not hvm-*)
+/// on the same libvirtd, so that every run proves the tests assert only their own guests.
 /// </summary>
 public sealed class LabFixture : IDisposable
 {
@@ -12,13 +14,21 @@ public sealed class LabFixture : IDisposable
 
     private static string LabScript => Path.Combine(RepoPaths.Root, "tests", "lab", "lab.sh");
 
+    private readonly ForeignChurn _churn;
+
     public LabFixture()
     {
         Lab("start");
         Lab("guests-up");
+        // Someone else's guests come and go meanwhile, as on a shared host: the lab tests must not notice.
+        _churn = new ForeignChurn();
     }
 
-    public void Dispose() => Lab("guests-down");
+    public void Dispose()
+    {
+        _churn.Dispose();
+        Lab("guests-down");
+    }
 
     private static void Lab(string command)
     {

@@ -42,7 +42,7 @@ public static class CollectorProgram
                 envelope = LibreNmsSerializer.ToUtf8Json(new Envelope
                 {
                     Error = ErrorCodes.BackendFailed,
-                    ErrorString = $"hv-monitor internal error: {e.GetType().Name}: {e.Message}",
+                    ErrorString = log.Redact($"hv-monitor internal error: {e.GetType().Name}: {e.Message}"),
                 });
             }
             catch (Exception)
@@ -70,6 +70,7 @@ public static class CollectorProgram
             return ExitUsage;
         }
         log.AppendTo(options.LogFile);
+        log.MaskCredentialsOf(options.Uri ?? Shared.Libvirt.LibvirtConnection.DefaultUri);
 
         switch (options.Action)
         {
@@ -92,14 +93,22 @@ public static class CollectorProgram
             log.Warn(warning);
         if (result.Envelope.Error != ErrorCodes.None)
             log.Error(result.Envelope.ErrorString);
+        var envelope = result.Envelope;
+        // Whoever polls us gets the same text as the log, credentials masked, and hears of a log that is lost.
+        var errorString = log.Redact(envelope.ErrorString);
+        if (log.Problem is { } problem)
+            errorString = errorString.Length == 0 ? "warning: " + problem : errorString + "; also " + problem;
+        if (errorString != envelope.ErrorString)
+            envelope = new Envelope { Error = envelope.Error, ErrorString = errorString, Data = envelope.Data };
         var (bytes, written) = options.Format == OutputFormat.Prometheus
-            ? Output.Prometheus.TextfileOutput.Emit(result, clock.Elapsed, options, log)
-            : Emit(result.Envelope, options, log);
+            ? Output.Prometheus.TextfileOutput.Emit(result with { Envelope = envelope }, clock.Elapsed, options, log)
+            : Emit(envelope, options, log);
         if (!options.Quiet)
             PrintLine(stdout, bytes);
-        if (result.Envelope.Error != ErrorCodes.None || !written)
+        if (envelope.Error != ErrorCodes.None || !written)
             return ExitEnvelopeError;
-        return result.Complete ? ExitOk : ExitIncomplete;
+        // A lost log is a warning (3), as the envelope's errorString says: runs serving this envelope exit alike.
+        return result.Complete && log.Problem is null ? ExitOk : ExitIncomplete;
     }
 
     /// <summary>
@@ -111,18 +120,20 @@ public static class CollectorProgram
         options = options with { Write = true };
         var cached = OutputCache.ReadIfFresh(options);
         if (cached is not null)
-        {
-            stdout.Write(cached);
-            return ExitOk;
-        }
+            return Serve(cached, options, stdout);
         using var cacheLock = TakeCacheLock(options, log);
         cached = OutputCache.ReadIfFresh(options);
         if (cached is not null)
-        {
-            stdout.Write(cached);
-            return ExitOk;
-        }
+            return Serve(cached, options, stdout);
         return CollectAndEmit(options, stdout, log, hooks);
+    }
+
+    /// <summary>Prints a cached report with the exit status its collection had: every run serving it agrees.</summary>
+    private static int Serve(byte[] cached, CliOptions options, Stream stdout)
+    {
+        stdout.Write(cached);
+        stdout.Flush();
+        return OutputCache.ExitCodeOf(cached, options.Compress);
     }
 
     /// <summary>The serve-mode lock, or null (logged) when it cannot be had: then this run collects without it.</summary>
@@ -159,15 +170,25 @@ public static class CollectorProgram
         bool written = true;
         if (options.Write)
         {
+            string[] targets = [options.OutputBase, options.OutputBase + ".snmp"];
+            string current = targets[0];
             try
             {
-                AtomicFile.Write(options.OutputBase, [.. json, (byte)'\n']);
-                AtomicFile.Write(options.OutputBase + ".snmp", [.. Snmp(), (byte)'\n']);
-                OutputSize.WarnIfTooLarge(Snmp().Length + 1, options.OutputBase + ".snmp", compressed: true, log);
+                // Both targets are checked before either is written: a refused one leaves nothing written.
+                foreach (var target in targets)
+                {
+                    current = target;
+                    AtomicFile.CheckTarget(target);
+                }
+                current = targets[0];
+                AtomicFile.Write(current, [.. json, (byte)'\n']);
+                current = targets[1];
+                AtomicFile.Write(current, [.. Snmp(), (byte)'\n']);
+                OutputSize.WarnIfTooLarge(Snmp().Length + 1, current, compressed: true, log);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                var message = $"cannot write {options.OutputBase}: {e.Message}";
+                var message = $"cannot write {current}: {e.Message}";
                 log.Error(message);
                 written = false;
                 var errorString = envelope.ErrorString.Length == 0 ? message : message + "; " + envelope.ErrorString;

@@ -75,7 +75,7 @@ public sealed class SharedCollection(ExporterOptions options, Action<string> log
     private bool UsesConnection => options.Backend == BackendKind.Libvirt && options.ReplayDirectory is null;
 
     private CollectionResult Run(string hv, TimeSpan timeout) =>
-        CollectionRun.Run(hv, _ => new TrackedBackend(CreateBackend(), this), timeout);
+        CollectionRun.Run(options.Backend, _ => new TrackedBackend(CreateBackend(), this), timeout);
 
     private IHypervisorBackend CreateBackend()
     {

@@ -40,12 +40,14 @@ public static partial class VirshHost
 {
     private const string Uri = LabFixture.Uri;
 
-    /// <summary>`virsh list --all --uuid` with `virsh domstate` of each, as uuid → virt-who state number.</summary>
-    public static Dictionary<string, int> DomainStates()
-    {
-        var uuids = GroundTruth.Virsh(Uri, "list", "--all", "--uuid").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        return uuids.ToDictionary(u => u.ToLowerInvariant(), u => StateNumber(GroundTruth.Virsh(Uri, "domstate", u).Trim()));
-    }
+    /// <summary>
+    /// The suite's own guests (<see cref="GroundTruth.DomainNames"/>: other users' guests come and go) with `virsh
+    /// domuuid` and `virsh domstate` of each, as uuid → virt-who state number.
+    /// </summary>
+    public static Dictionary<string, int> DomainStates() =>
+        GroundTruth.DomainNames(Uri).ToDictionary(
+            n => GroundTruth.Virsh(Uri, "domuuid", n).Trim().ToLowerInvariant(),
+            n => StateNumber(GroundTruth.Virsh(Uri, "domstate", n).Trim()));
 
     /// <summary>virsh's state words (virshDomainStateToString) → virDomainState.</summary>
     public static int StateNumber(string word) => word switch

@@ -55,7 +55,10 @@ public sealed class Snmpd : IDisposable
     /// <param name="extendLines">snmpd.conf `extend` lines, written to the configuration unchanged.</param>
     /// <param name="runAsUser">user (and group of the same name) snmpd switches to after binding; null: stays root.</param>
     /// <param name="tcp">also listen on a TCP port (to measure what TCP transports).</param>
-    public static Snmpd Start(IReadOnlyList<string> extendLines, string? runAsUser = DebianUser, bool tcp = false)
+    /// <param name="accessLines">snmpd.conf access lines (e.g. `rocommunity ...`) instead of the default read-only community for 127.0.0.1;
+    /// they must let <paramref name="community"/> read from 127.0.0.1 (how the start is awaited).</param>
+    public static Snmpd Start(IReadOnlyList<string> extendLines, string? runAsUser = DebianUser, bool tcp = false,
+        IReadOnlyList<string>? accessLines = null, string community = Community)
     {
         if (!File.Exists("/usr/sbin/snmpd"))
             throw new InvalidOperationException("snmpd is not installed (apt-get install snmpd snmp, or bash tests/lab/lab.sh install)");
@@ -65,7 +68,7 @@ public sealed class Snmpd : IDisposable
         {
             try
             {
-                return StartOnce(extendLines, runAsUser, tcp);
+                return StartOnce(extendLines, runAsUser, tcp, accessLines, community);
             }
             catch (SnmpdBindException e)
             {
@@ -75,7 +78,7 @@ public sealed class Snmpd : IDisposable
         throw new InvalidOperationException("snmpd could not bind a loopback port in 3 attempts", last);
     }
 
-    private static Snmpd StartOnce(IReadOnlyList<string> extendLines, string? runAsUser, bool tcp)
+    private static Snmpd StartOnce(IReadOnlyList<string> extendLines, string? runAsUser, bool tcp, IReadOnlyList<string>? accessLines, string community)
     {
         var dir = System.IO.Directory.CreateTempSubdirectory("hvm-snmpd-").FullName;
         // snmpd reads its configuration (again on SIGHUP) and writes persistent state after dropping
@@ -91,8 +94,9 @@ public sealed class Snmpd : IDisposable
         var config = new StringBuilder()
             .AppendLine("# written by HvMonitor.IntegrationTests (Snmp/Snmpd.cs)")
             .AppendLine($"agentaddress {address}")
-            .AppendLine("view hvmonitor included .1.3.6.1.4.1.8072.1.3.2") // nsExtendObjects only
-            .AppendLine($"rocommunity {Community} 127.0.0.1 -V hvmonitor");
+            .AppendLine("view hvmonitor included .1.3.6.1.4.1.8072.1.3.2"); // nsExtendObjects only
+        foreach (var line in accessLines ?? [$"rocommunity {Community} 127.0.0.1 -V hvmonitor"])
+            config.AppendLine(line);
         foreach (var line in extendLines)
             config.AppendLine(line);
         var configFile = Path.Combine(dir, "snmpd.conf");
@@ -131,7 +135,7 @@ public sealed class Snmpd : IDisposable
         process.StandardInput.Close();
         try
         {
-            snmpd.WaitUntilAnswering(TimeSpan.FromSeconds(15));
+            snmpd.WaitUntilAnswering(TimeSpan.FromSeconds(15), community);
         }
         catch
         {
@@ -149,7 +153,7 @@ public sealed class Snmpd : IDisposable
             _log.AppendLine(line);
     }
 
-    private void WaitUntilAnswering(TimeSpan limit)
+    private void WaitUntilAnswering(TimeSpan limit, string community)
     {
         var clock = Stopwatch.StartNew();
         while (true)
@@ -162,7 +166,7 @@ public sealed class Snmpd : IDisposable
                     throw new SnmpdBindException(log);
                 throw new InvalidOperationException($"snmpd exited with {_process.ExitCode} at start-up:\n{log}");
             }
-            var r = Shell.Run("snmpget", ["-v2c", "-c", Community, "-r", "0", "-t", "1", "-Oqv", $"udp:127.0.0.1:{UdpPort}", NumEntriesOid],
+            var r = Shell.Run("snmpget", ["-v2c", "-c", community, "-r", "0", "-t", "1", "-Oqv", $"udp:127.0.0.1:{UdpPort}", NumEntriesOid],
                 SnmpClientEnvironment(Directory));
             if (r.ExitCode == 0 && int.TryParse(r.Stdout.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out _))
                 return;

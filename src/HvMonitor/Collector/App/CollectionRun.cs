@@ -3,6 +3,7 @@ using HvMonitor.Collector.Backends;
 using HvMonitor.Collector.Facts;
 using HvMonitor.Collector.Model;
 using HvMonitor.Shared.Commands;
+using HvMonitor.Shared.Text;
 
 namespace HvMonitor.Collector.App;
 
@@ -32,12 +33,13 @@ public static class CollectionRun
     private const int MissingNamesShown = 10;
 
     public static CollectionResult Run(BackendKind kind, BackendSettings settings, TimeSpan timeout) =>
-        Run(BackendRegistry.HvName(kind), deadline => BackendRegistry.Create(kind, settings, deadline), timeout);
+        Run(kind, deadline => BackendRegistry.Create(kind, settings, deadline), timeout);
 
     /// <summary>The same, with a backend the caller builds (the exporter's, on its long-lived connection); the
     /// factory gets the run's deadline.</summary>
-    public static CollectionResult Run(string hv, Func<CancellationToken, IHypervisorBackend> createBackend, TimeSpan timeout)
+    public static CollectionResult Run(BackendKind kind, Func<CancellationToken, IHypervisorBackend> createBackend, TimeSpan timeout)
     {
+        string hv = BackendRegistry.HvName(kind);
         var sink = new CollectionSink();
         using var cancellation = new CancellationTokenSource();
         Exception? failure = null;
@@ -55,7 +57,7 @@ public static class CollectionRun
             }
             catch (Exception e)
             {
-                failure = AsBackendFailure(e);
+                failure = AsBackendFailure(e, kind);
             }
         })
         { IsBackground = true, Name = "collector" };
@@ -72,10 +74,26 @@ public static class CollectionRun
     /// A replay that lacks one of the probes a backend asked for (the recording does not match this program) is a
     /// failure of the whole run with the replay's own message, for every backend; Parallel.ForEach wraps it.
     /// </summary>
-    private static Exception AsBackendFailure(Exception e) =>
+    private static Exception AsBackendFailure(Exception e, BackendKind kind) =>
         (e as ReplayMissingException ?? (e as AggregateException)?.InnerExceptions.OfType<ReplayMissingException>().FirstOrDefault()) is { } missing
-            ? new BackendException(ErrorCodes.BackendFailed, missing.Message, missing)
+            ? new BackendException(ErrorCodes.BackendFailed, missing.Message + OtherBackendHint(missing.RecordedPrograms, kind), missing)
             : e;
+
+    /// <summary>
+    /// A recording of the other kind of host (a CBSD host's replayed with the Linux default backend, or the reverse)
+    /// lacks the very first probe; say which -b it wants instead of leaving the user with the missing probe alone.
+    /// </summary>
+    public static string OtherBackendHint(IReadOnlyCollection<string> recordedPrograms, BackendKind kind)
+    {
+        bool cbsd = recordedPrograms.Any(p => p == "cbsd" || p.EndsWith("/cbsd", StringComparison.Ordinal));
+        bool libvirt = recordedPrograms.Contains("virsh") || recordedPrograms.Contains("libvirt");
+        return (kind, cbsd, libvirt) switch
+        {
+            (BackendKind.Libvirt, true, false) => "; it is a recording of a CBSD host (it answers 'cbsd' commands): replay it with -b CBSD",
+            (BackendKind.Cbsd, false, true) => "; it is a recording of a libvirt host (it answers 'virsh' probes): replay it with -b Libvirt",
+            _ => "",
+        };
+    }
 
     /// <summary>
     /// The envelope for what a backend produced before it finished, failed (<paramref name="failure"/>) or was
@@ -93,8 +111,8 @@ public static class CollectionRun
         {
             (true, _) => string.Create(CultureInfo.InvariantCulture,
                 $"collection did not finish within {timeout.TotalSeconds:0.###} s (is the hypervisor responding?)"),
-            (false, BackendException be) => be.Message,
-            (false, { } e) => $"{hv} backend failed unexpectedly: {e.GetType().Name}: {e.Message}",
+            (false, BackendException be) => MessageText.Bound(be.Message),
+            (false, { } e) => MessageText.Bound($"{hv} backend failed unexpectedly: {e.GetType().Name}: {e.Message}"),
             _ => null,
         };
         if (problem is null)

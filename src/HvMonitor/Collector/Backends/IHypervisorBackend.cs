@@ -38,7 +38,8 @@ public sealed class CollectionSink
     public void Listed(IReadOnlyList<string> names) => _listed = names;
 
     public void Add(VmFacts vm) => _vms.Enqueue(vm);
-    public void Warn(string message) => _warnings.Enqueue(message);
+    /// <summary>A warning, bounded: one line, no quoted input longer than a couple of hundred characters.</summary>
+    public void Warn(string message) => _warnings.Enqueue(Shared.Text.MessageText.Bound(message));
 
     public IReadOnlyList<VmFacts> Vms => _vms.ToArray();
     public IReadOnlyList<string> Warnings => _warnings.ToArray();

@@ -152,10 +152,14 @@ public static class ArgumentParser
         _ => throw new UsageException($"unknown format '{value}': use librenms (the default) or prometheus"),
     };
 
+    /// <summary>A value quoted in a message, cut to a readable length.</summary>
+    private static string Shorten(string value) => value.Length <= 40 ? value : value[..40] + "...";
+
     private static TimeSpan ParseSeconds(string value, string option)
     {
         if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds > 0 && seconds <= 86400)
             return TimeSpan.FromSeconds(seconds);
-        throw new UsageException($"{option} takes a number of seconds between 0 and 86400, not '{value}'");
+        // 0 is refused: a run with no time at all could only ever report a time-out.
+        throw new UsageException($"{option} takes a number of seconds above 0 and at most 86400 (one day), e.g. 30 or 0.5, not '{Shorten(value)}'");
     }
 }

@@ -11,5 +11,12 @@ public interface ICommandRunner
     CommandResult Run(CommandRequest request, CancellationToken cancellation);
 }
 
-/// <summary>A recording has no answer for a probe: replay cannot go on, and says which probe was missing.</summary>
-public sealed class ReplayMissingException(string message) : Exception(message);
+/// <summary>
+/// A recording has no answer for a probe: replay cannot go on, and says which probe was missing.
+/// <see cref="RecordedPrograms"/> are the programs the recording does answer (first words of its commands), so a
+/// caller can tell a recording of another kind of host.
+/// </summary>
+public sealed class ReplayMissingException(string message, IReadOnlyCollection<string>? recordedPrograms = null) : Exception(message)
+{
+    public IReadOnlyCollection<string> RecordedPrograms { get; } = recordedPrograms ?? [];
+}

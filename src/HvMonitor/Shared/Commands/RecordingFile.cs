@@ -41,12 +41,16 @@ public sealed record RecordingFile(string CommandLine, CommandResult Result)
         return [.. Encoding.UTF8.GetBytes(header.ToString()), .. result.Stdout];
     }
 
+    /// <summary>Longer lines are cut to this many characters when a message quotes them.</summary>
+    public const int QuotedLineLimit = 200;
+
+    /// <summary>Reads one recording file; a malformed one is a <see cref="RecordingException"/> naming <paramref name="fileName"/> and the problem.</summary>
     public static RecordingFile Parse(byte[] bytes, string fileName)
     {
         int pos = 0;
-        string first = NextLine(bytes, ref pos) ?? throw Bad(fileName, "it is empty");
-        if (!first.StartsWith("$ ", StringComparison.Ordinal))
-            throw Bad(fileName, "its first line does not start with '$ ' and the command");
+        string first = NextLine(bytes, ref pos) ?? throw Bad(fileName, "it is empty; a recording file starts with '$ ' and the probe's command");
+        if (!first.StartsWith("$ ", StringComparison.Ordinal) || first.Length == 2)
+            throw Bad(fileName, $"its first line {Quote(first)} is not '$ ' and the probe's command");
         var outcome = CommandOutcome.Exited;
         int exit = 0;
         string stderr = "";
@@ -63,7 +67,7 @@ public sealed record RecordingFile(string CommandLine, CommandResult Result)
                 else if (value == "not-started")
                     outcome = CommandOutcome.NotStarted;
                 else if (!int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out exit))
-                    throw Bad(fileName, $"'{line}' is not '# exit N'");
+                    throw Bad(fileName, $"{Quote(line)} is not '# exit N' with N a whole number (or 'timeout', 'not-started')");
             }
             else if (line.StartsWith("# stderr: ", StringComparison.Ordinal))
             {
@@ -124,5 +128,19 @@ public sealed record RecordingFile(string CommandLine, CommandResult Result)
         return sb.ToString();
     }
 
-    private static InvalidDataException Bad(string fileName, string why) => new($"recording file {fileName}: {why}");
+    private static RecordingException Bad(string fileName, string why) => new($"recording file {fileName}: {why}");
+
+    /// <summary>A line for a message: quoted, at most <see cref="QuotedLineLimit"/> characters of it.</summary>
+    public static string Quote(string line) =>
+        line.Length <= QuotedLineLimit
+            ? "'" + line + "'"
+            : string.Create(CultureInfo.InvariantCulture, $"'{line[..QuotedLineLimit]}...' ({line.Length} characters)");
+}
+
+/// <summary>
+/// A recording that cannot be replayed: a file that is malformed, too large or not a regular file. An
+/// <see cref="IOException"/>, so that callers treat it like any other file they cannot read.
+/// </summary>
+public sealed class RecordingException(string message) : IOException(message)
+{
 }

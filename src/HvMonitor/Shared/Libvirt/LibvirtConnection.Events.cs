@@ -11,7 +11,7 @@ public sealed unsafe partial class LibvirtConnection
     {
         int id = virConnectDomainEventRegisterAny(_conn, IntPtr.Zero, DomainEventIdLifecycle, callback, opaque, IntPtr.Zero);
         if (id < 0)
-            throw new LibvirtException($"cannot register for domain events at '{Uri}': {LastError()}");
+            throw new LibvirtException($"cannot register for domain events at '{DisplayUri}': {LastError()}");
         return id;
     }
 

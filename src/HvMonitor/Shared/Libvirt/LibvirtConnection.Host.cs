@@ -71,7 +71,7 @@ public sealed unsafe partial class LibvirtConnection
     {
         var xml = virConnectGetCapabilities(_conn);
         if (xml == IntPtr.Zero)
-            throw new LibvirtException($"reading the capabilities of '{Uri}' failed: {LastError()}");
+            throw new LibvirtException($"reading the capabilities of '{DisplayUri}' failed: {LastError()}");
         return TakeString(xml, out _);
     }
 
@@ -80,7 +80,7 @@ public sealed unsafe partial class LibvirtConnection
     {
         var name = virConnectGetHostname(_conn);
         if (name == IntPtr.Zero)
-            throw new LibvirtException($"reading the host name of '{Uri}' failed: {LastError()}");
+            throw new LibvirtException($"reading the host name of '{DisplayUri}' failed: {LastError()}");
         return TakeString(name, out _);
     }
 
@@ -89,7 +89,7 @@ public sealed unsafe partial class LibvirtConnection
     {
         var type = virConnectGetType(_conn);
         if (type == IntPtr.Zero)
-            throw new LibvirtException($"reading the hypervisor type of '{Uri}' failed: {LastError()}");
+            throw new LibvirtException($"reading the hypervisor type of '{DisplayUri}' failed: {LastError()}");
         return Marshal.PtrToStringUTF8(type) ?? "";
     }
 
@@ -97,7 +97,7 @@ public sealed unsafe partial class LibvirtConnection
     public long GetHypervisorVersion()
     {
         if (virConnectGetVersion(_conn, out var version) < 0)
-            throw new LibvirtException($"reading the hypervisor version of '{Uri}' failed: {LastError()}");
+            throw new LibvirtException($"reading the hypervisor version of '{DisplayUri}' failed: {LastError()}");
         return (long)version;
     }
 
@@ -152,7 +152,7 @@ public sealed unsafe partial class LibvirtConnection
     {
         int count = virConnectNumOfDomains(_conn);
         if (count < 0)
-            throw new LibvirtException($"counting the running domains at '{Uri}' failed: {LastError()}");
+            throw new LibvirtException($"counting the running domains at '{DisplayUri}' failed: {LastError()}");
         var ids = new int[count];
         if (count == 0)
             return ids;
@@ -160,7 +160,7 @@ public sealed unsafe partial class LibvirtConnection
         fixed (int* p = ids)
             n = virConnectListDomains(_conn, p, count);
         if (n < 0)
-            throw new LibvirtException($"listing the running domains at '{Uri}' failed: {LastError()}");
+            throw new LibvirtException($"listing the running domains at '{DisplayUri}' failed: {LastError()}");
         return ids[..n];
     }
 
@@ -168,7 +168,7 @@ public sealed unsafe partial class LibvirtConnection
     {
         int count = virConnectNumOfDefinedDomains(_conn);
         if (count < 0)
-            throw new LibvirtException($"counting the defined domains at '{Uri}' failed: {LastError()}");
+            throw new LibvirtException($"counting the defined domains at '{DisplayUri}' failed: {LastError()}");
         if (count == 0)
             return [];
         var pointers = new IntPtr[count];
@@ -176,7 +176,7 @@ public sealed unsafe partial class LibvirtConnection
         fixed (IntPtr* p = pointers)
             n = virConnectListDefinedDomains(_conn, p, count);
         if (n < 0)
-            throw new LibvirtException($"listing the defined domains at '{Uri}' failed: {LastError()}");
+            throw new LibvirtException($"listing the defined domains at '{DisplayUri}' failed: {LastError()}");
         var names = new string[n];
         for (int i = 0; i < n; i++)
             names[i] = TakeString(pointers[i], out _);

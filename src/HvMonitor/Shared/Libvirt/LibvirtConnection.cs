@@ -100,6 +100,9 @@ public sealed unsafe partial class LibvirtConnection : IDisposable
     /// <summary>The URI asked for; with none (null), the one libvirt chose, as virConnectGetURI tells.</summary>
     public string Uri { get; }
 
+    /// <summary>The URI for messages: a password written into it is masked (<see cref="Text.UriCredentials"/>).</summary>
+    public string DisplayUri => Text.UriCredentials.MaskUri(Uri);
+
     /// <summary>The collector's URI when none is given: LIBVIRT_DEFAULT_URI, else the system QEMU driver.
     /// Resolved by the collector rather than by libvirt so an unprivileged user (snmpd) also monitors the
     /// system instance, not an empty per-user session. (The reporter passes null instead, as virt-who.)</summary>
@@ -144,7 +147,7 @@ public sealed unsafe partial class LibvirtConnection : IDisposable
     {
         int n = virConnectGetAllDomainStats(_conn, statsGroups, out var records, flags);
         if (n < 0)
-            throw new LibvirtException($"listing domains at '{Uri}' failed: {LastError()}");
+            throw new LibvirtException(Text.UriCredentials.Redact($"listing domains at '{DisplayUri}' failed: {LastError()}", Uri));
         return new DomainStatsList(records, n);
     }
 
@@ -212,6 +215,10 @@ public sealed class LibvirtException(string message, string? libvirtMessage = nu
     /// <summary>libvirt's own text (virGetLastErrorMessage), e.g. for the reporter's status, which shows it as virt-who does.</summary>
     public string LibvirtMessage => libvirtMessage ?? Message;
 
-    public static LibvirtException CannotConnect(string? uri, string libvirtMessage) =>
-        new($"cannot connect to {LibvirtConnection.Describe(uri)}: {libvirtMessage}", libvirtMessage);
+    /// <summary>A password written into the URI is masked in both texts (<see cref="Text.UriCredentials"/>).</summary>
+    public static LibvirtException CannotConnect(string? uri, string libvirtMessage)
+    {
+        var shown = Text.UriCredentials.Redact(libvirtMessage, uri);
+        return new(Text.UriCredentials.Redact($"cannot connect to {LibvirtConnection.Describe(uri)}: {shown}", uri), shown);
+    }
 }

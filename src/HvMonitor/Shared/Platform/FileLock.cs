@@ -22,26 +22,12 @@ public sealed partial class FileLock : IDisposable
 
     private FileLock(SafeFileHandle file) => _file = file;
 
-    // flock(2) is not bound by Tmds.LibC (it has fcntl's F_OFD_SETLK, a different lock that flock(1) and other
-    // flock users do not see), so it is declared here, for Linux and FreeBSD alike.
-    [LibraryImport("libc", EntryPoint = "flock", SetLastError = true)]
-    private static partial int Flock(SafeFileHandle fd, int operation);
-
-    // open(2) for FreeBSD only: on Linux it comes from Tmds.LibC (LinuxLibC), which binds Linux's libc.so.6 only.
-    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int FreeBsdOpen(string path, int flags, int mode);
+    private static int Flock(SafeFileHandle fd, int operation) => SafeOpen.Flock(fd, operation);
 
     // O_RDONLY is 0. O_CLOEXEC: a command run meanwhile (a CBSD probe) must not inherit the descriptor, and the lock.
-    private const int FreeBsdOpenFlags = 0x200 | 0x100000; // O_CREAT | O_CLOEXEC
-
-    private static int Open(string path, out int errno)
-    {
-        if (OperatingSystem.IsLinux())
-            return LinuxLibC.OpenCreateReadOnly(path, CreateMode, out errno);
-        int fd = FreeBsdOpen(path, FreeBsdOpenFlags, CreateMode);
-        errno = fd < 0 ? Marshal.GetLastPInvokeError() : 0;
-        return fd;
-    }
+    // O_NOFOLLOW | O_NONBLOCK: in a directory snmpd's user can write, a planted symbolic link must not make root
+    // create a file elsewhere, nor a planted FIFO block the run.
+    private static int OpenFlags => SafeOpen.Flags.Create | SafeOpen.Flags.CloseOnExec | SafeOpen.Flags.NoFollow | SafeOpen.Flags.NonBlock;
 
     /// <summary>
     /// Opens (creating it if missing) and locks <paramref name="path"/>, trying for up to <paramref name="wait"/>;
@@ -50,7 +36,7 @@ public sealed partial class FileLock : IDisposable
     /// </summary>
     public static FileLock? TryAcquire(string path, TimeSpan wait)
     {
-        int fd = Open(path, out int errno);
+        int fd = SafeOpen.Open(path, OpenFlags, CreateMode, out int errno);
         if (fd < 0)
         {
             var message = $"cannot open {path}: {Marshal.GetPInvokeErrorMessage(errno)}";

@@ -11,14 +11,14 @@ namespace HvMonitor.Shared.Platform;
 /// </summary>
 internal static unsafe class LinuxLibC
 {
-    /// <summary>open(2) with O_CREAT | O_CLOEXEC, read-only; the descriptor, or -1 and errno.</summary>
-    public static int OpenCreateReadOnly(string path, int mode, out int errno)
+    /// <summary>open(2) with the caller's flags (<see cref="SafeOpen.Flags"/>); the descriptor, or -1 and errno.</summary>
+    public static int Open(string path, int flags, int mode, out int errno)
     {
         var bytes = new byte[System.Text.Encoding.UTF8.GetMaxByteCount(path.Length) + 1];
         System.Text.Encoding.UTF8.GetBytes(path, bytes);
         int fd;
         fixed (byte* p = bytes)
-            fd = open(p, O_RDONLY | O_CREAT | O_CLOEXEC, (mode_t)(uint)mode);
+            fd = open(p, flags, (mode_t)(uint)mode);
         errno = fd < 0 ? Tmds.Linux.LibC.errno : 0;
         return fd;
     }

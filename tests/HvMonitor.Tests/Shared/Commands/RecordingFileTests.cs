@@ -58,7 +58,7 @@ public class RecordingFileTests
     [InlineData("$ x\n# exit many\n")]
     public void AMalformedFileIsAClearError(string text)
     {
-        var e = Assert.Throws<InvalidDataException>(() => RecordingFile.Parse(Encoding.UTF8.GetBytes(text), "bad.txt"));
+        var e = Assert.Throws<RecordingException>(() => RecordingFile.Parse(Encoding.UTF8.GetBytes(text), "bad.txt"));
         Assert.Contains("bad.txt", e.Message);
     }
 
