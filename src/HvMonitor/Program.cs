@@ -14,7 +14,7 @@ public static class Program
         var hooks = Shared.TestHooks.FromEnvironment();
         string command = args.Length > 0 ? args[0] : "";
         if (command == "exporter")
-            return Exporter.ExporterProgram.Run(args[1..], Console.Out, Console.Error);
+            return Exporter.ExporterProgram.Run(args[1..], Console.Out, Console.Error, hooks);
         if (command != "report")
             return Collector.CollectorProgram.Run(args, Console.OpenStandardOutput(), Console.Error, hooks);
         // Before Console is first used: .NET sets up its SIGINT handling then, and leaves a SIGINT that is

@@ -21,13 +21,15 @@ public static class ExporterProgram
     public const int ExitUsage = 2;
     public const int ExitFailed = 1;
 
-    public static int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr)
+    /// <param name="hooks">the end-to-end tests' hook, read once by <see cref="Program"/>.</param>
+    public static int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, Shared.TestHooks hooks)
     {
         ExporterOptions options;
         WebConfig web;
         try
         {
             options = ExporterOptions.Parse(args);
+            options = options with { Settings = options.Settings with { TestHooks = hooks } };
             if (options.Help || options.Version)
             {
                 stdout.WriteLine(options.Help ? ExporterOptions.Usage.TrimEnd() : "hv-monitor " + HelpText.Version);

@@ -75,13 +75,16 @@ public sealed class SharedCollection(ExporterOptions options, Action<string> log
     private bool UsesConnection => options.Backend == BackendKind.Libvirt && options.ReplayDirectory is null;
 
     private CollectionResult Run(string hv, TimeSpan timeout) =>
-        CollectionRun.Run(options.Backend, _ => new TrackedBackend(CreateBackend(), this), timeout);
+        CollectionRun.Run(options.Backend, deadline => new TrackedBackend(CreateBackend(deadline), this), timeout);
 
-    private IHypervisorBackend CreateBackend()
+    private IHypervisorBackend CreateBackend(CancellationToken deadline)
     {
         if (!UsesConnection)
-            return BackendRegistry.Create(options.Backend, options.Settings);
-        var source = new LiveLibvirtSource(Connection) { ExtraStatsGroups = Shared.Libvirt.Native.LibvirtNative.StatsVcpu };
+            return BackendRegistry.Create(options.Backend, options.Settings, deadline);
+        ILibvirtSource source = new LiveLibvirtSource(Connection) { ExtraStatsGroups = Shared.Libvirt.Native.LibvirtNative.StatsVcpu };
+        // The end-to-end tests' hook, as BackendRegistry applies it for the collector.
+        if (options.Settings.TestHooks.StallAfterDomains is int domains)
+            source = new StallingLibvirtSource(source, domains, deadline);
         return new LibvirtBackend(source, new Collector.Procfs.ProcReader(new Collector.Procfs.LiveProcFileSystem(options.Settings.ProcRoot)));
     }
 

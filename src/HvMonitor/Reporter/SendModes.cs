@@ -22,7 +22,7 @@ public static class SendModes
     {
         var global = configuration.Global;
         var minimum = global.Debug ? LogLevel.Debug : LogLevel.Info;
-        using var file = new ReporterLogFiles(global.LogDir, global.LogFile, global.LogPerConfig, minimum, stderrLog);
+        using var file = new ReporterLogFiles(global.LogDir, global.LogFile, global.LogPerConfig, minimum, stderrLog, configuration.Paths.Under);
         IReporterLog log = mode == ReportMode.Status && !global.Debug ? file : new TeeLog(stderrLog, file);
         var options = new ReporterRunOptions(TimeSpan.FromSeconds(global.Interval), global.ReporterId, configuration.Paths, timing);
         var sections = Sections(configuration);

@@ -130,6 +130,21 @@ public sealed class CbsdSendTests : StandInCandlepinTest
     }
 
     [Fact]
+    public void AnAbsoluteLogFileAlsoLandsUnderTheSysroot()
+    {
+        // An absolute log_file is the log file itself (os.path.join drops log_dir, in virt-who as here); under --sysroot
+        // it lands under the sysroot too, never on /.
+        var logFile = "/var/log/hvm-abs-" + Guid.NewGuid().ToString("N") + ".log";
+        Box.Write("/etc/virt-who.conf", $"[global]\nreporter_id=test-reporter\nlog_dir=/var/log/hvm-ignored\nlog_file={logFile}\n");
+        CbsdSection();
+
+        var r = Box.Run("-o", "--replay", CbsdSample.Directory);
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.False(File.Exists(logFile), "a log was written outside the sysroot");
+        Assert.Contains("Sending updated Host-to-guest mapping", File.ReadAllText(Box.Under(logFile)));
+    }
+
+    [Fact]
     public void AReloadOfHostileFilesKeepsTheDaemonAndTheIntactSection()
     {
         CbsdSection();

@@ -37,13 +37,17 @@ public sealed class ReporterLogFiles : IReporterLog, INamedLogs, IDisposable
     private readonly Dictionary<string, WatchedFileLog> _named = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
 
-    public ReporterLogFiles(string logDir, string logFile, bool perConfig, LogLevel minimum, IReporterLog fallback)
+    /// <param name="under">roots an absolute path under --sysroot: an absolute <paramref name="logFile"/> is the file itself
+    /// (os.path.join drops log_dir then, in virt-who as here), and must not escape the sysroot either.</param>
+    public ReporterLogFiles(string logDir, string logFile, bool perConfig, LogLevel minimum, IReporterLog fallback, Func<string, string> under)
     {
         _directory = logDir;
         _perConfig = perConfig;
         _minimum = minimum;
         _fallback = fallback;
-        _main = new WatchedFileLog(Path.Combine(logDir, perConfig ? FileName(MainLoggerName(logFile)) : logFile), minimum, fallback);
+        string main = perConfig ? Path.Combine(logDir, FileName(MainLoggerName(logFile)))
+            : Path.IsPathRooted(logFile) ? under(logFile) : Path.Combine(logDir, logFile);
+        _main = new WatchedFileLog(main, minimum, fallback);
     }
 
     /// <summary>The file the program's own lines go to.</summary>
