@@ -1,6 +1,8 @@
 using HvMonitor.Reporter.Candlepin;
 using HvMonitor.Reporter.Logging;
-using HvMonitor.Reporter.Model;
+using HvMonitor.Shared.Text;
+using HvMonitor.Reporter.Candlepin;
+using HvMonitor.Reporter.Sources;
 using Xunit;
 
 using HvMonitor.IntegrationTests.Reporter;

@@ -3,7 +3,9 @@ using HvMonitor.Reporter.Config;
 using HvMonitor.Reporter.Sending;
 using HvMonitor.Tests.Reporter.Daemon;
 using HvMonitor.Reporter.Logging;
-using HvMonitor.Reporter.Model;
+using HvMonitor.Shared.Text;
+using HvMonitor.Reporter.Candlepin;
+using HvMonitor.Reporter.Sources;
 using Xunit;
 
 namespace HvMonitor.IntegrationTests.Reporter;

@@ -1,5 +1,5 @@
 using HvMonitor.Reporter.Json;
-using HvMonitor.Reporter.Model;
+using HvMonitor.Reporter.Sources;
 using HvMonitor.Reporter.Print;
 using Xunit;
 

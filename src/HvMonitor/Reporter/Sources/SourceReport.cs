@@ -1,4 +1,4 @@
-namespace HvMonitor.Reporter.Model;
+namespace HvMonitor.Reporter.Sources;
 
 // The reporter's one model: what a source found, as virt-who sends it (../shared/reference/virt-who.md §3,
 // §4.1, §5.3). Sources produce it; print mode, the Candlepin client and the daemon's change detection

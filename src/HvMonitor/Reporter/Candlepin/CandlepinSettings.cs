@@ -1,4 +1,6 @@
-namespace HvMonitor.Reporter.Model;
+using HvMonitor.Shared.Text;
+
+namespace HvMonitor.Reporter.Candlepin;
 
 /// <summary>
 /// Everything needed to talk to one Candlepin destination, resolved from a section's <c>owner</c> and

@@ -1,4 +1,4 @@
-namespace HvMonitor.Reporter.Model;
+namespace HvMonitor.Reporter.Sources;
 
 /// <summary>
 /// One configuration section's source (type=libvirt local or remote, type=cbsd). Print mode, one-shot,

@@ -1,4 +1,4 @@
-namespace HvMonitor.Reporter.Model;
+namespace HvMonitor.Shared.Text;
 
 /// <summary>
 /// A password or other secret from the configuration. It never shows its value by accident: ToString,
