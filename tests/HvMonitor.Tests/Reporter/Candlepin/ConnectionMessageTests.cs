@@ -1,7 +1,6 @@
 using System.Net.Sockets;
 using HvMonitor.Reporter.Candlepin;
 using HvMonitor.Shared.Text;
-using HvMonitor.Reporter.Candlepin;
 using HvMonitor.Reporter.Sources;
 using Xunit;
 
