@@ -52,10 +52,26 @@ public static class ReporterProgram
                 return EncryptPasswordCommand.Run(options, stdout, stderr, () => EncryptPasswordCommand.Prompt(stderr));
         }
 
+        // --record/--replay are checked once, before anything runs, as the collector checks them: a directory the
+        // command line got wrong (not empty, both flags) is a usage error like argparse's (exit 2); a disk that
+        // fails is a plain failure (exit 1). A reload (SIGHUP) keeps recording into, or replaying from, the same one.
+        Shared.Commands.RecordReplay probes;
+        try
+        {
+            probes = Shared.Commands.RecordReplay.Open(options.RecordDirectory, options.ReplayDirectory);
+        }
+        catch (Shared.Commands.RecordReplayException e)
+        {
+            if (e.IsUsage)
+                stderr.WriteLine(ReportHelpText.Usage);
+            stderr.WriteLine($"hv-monitor report: error: {e.Message}");
+            return e.IsUsage ? ExitUsage : ExitFailure;
+        }
+
         var log = new TextWriterLog(stderr, LogLevel.Info);
         try
         {
-            return RunConfigured(options, stdout, log, timing ?? new Sending.ReporterTiming());
+            return RunConfigured(options, probes, stdout, log, timing ?? new Sending.ReporterTiming());
         }
         catch (Exception e)
         {
@@ -66,7 +82,7 @@ public static class ReporterProgram
         }
     }
 
-    private static int RunConfigured(ReportOptions options, TextWriter stdout, TextWriterLog log, Sending.ReporterTiming timing)
+    private static int RunConfigured(ReportOptions options, Shared.Commands.RecordReplay probes, TextWriter stdout, TextWriterLog log, Sending.ReporterTiming timing)
     {
         // Lines logged before [global] is read go out once its debug flag is known (virt-who.md §6).
         var early = new MemoryLog();
@@ -97,7 +113,7 @@ public static class ReporterProgram
         ReporterConfiguration configuration;
         try
         {
-            configuration = new ConfigurationLoader(paths, log) { CbsdCommands = CbsdCommands(options) }.LoadSources(general, global);
+            configuration = new ConfigurationLoader(paths, log) { CbsdCommands = () => probes.Commands(ReportSourceFactory.HostCommands) }.LoadSources(general, global);
         }
         catch (ConfigurationException e)
         {
@@ -113,7 +129,10 @@ public static class ReporterProgram
         log.Info($"Using reporter_id='{global.ReporterId}'");
 
         if (global.Print)
-            return PrintMode.Run(configuration, stdout, log);
+        {
+            PrintMode.Run(configuration, stdout, log);
+            return ExitOk;
+        }
         var mode = global.Status ? ReportMode.Status : global.OneShot ? ReportMode.OneShot : ReportMode.Daemon;
         return SendModes.Run(configuration, mode, stdout, log, timing);
     }
@@ -135,16 +154,6 @@ public static class ReporterProgram
             Json = global.Json || options.Json,
             Configs = options.Configs.Count > 0 ? options.Configs : global.Configs,
         };
-    }
-
-    /// <summary>
-    /// type=cbsd's commands: the host, the host while recording it, or a recording in its place; the directories are
-    /// checked once, here, as the collector's are (a reload keeps recording into, or replaying from, the same one).
-    /// </summary>
-    private static Func<Shared.Commands.ICommandRunner> CbsdCommands(ReportOptions options)
-    {
-        var probes = Shared.Commands.RecordReplay.Open(options.RecordDirectory, options.ReplayDirectory);
-        return () => probes.Commands(Sources.ReportSourceFactory.HostCommands);
     }
 
     /// <summary>[system_environment]: each key (lower-cased by the INI reader) becomes an environment variable.</summary>

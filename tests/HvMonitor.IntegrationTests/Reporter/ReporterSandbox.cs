@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text;
-using HvMonitor.IntegrationTests.Candlepin;
+using HvMonitor.IntegrationTests.Reporter.Candlepin;
 
 namespace HvMonitor.IntegrationTests.Reporter;
 

@@ -1,4 +1,4 @@
-using HvMonitor.IntegrationTests.Candlepin;
+using HvMonitor.IntegrationTests.Reporter.Candlepin;
 using Xunit;
 
 namespace HvMonitor.IntegrationTests.Reporter;

@@ -124,4 +124,30 @@ public class ReporterProgramTests
         Assert.True(merged.OneShot);
         Assert.Equal(["y"], merged.Configs);
     }
+
+    [Fact]
+    public void ANonEmptyRecordDirectoryIsAUsageErrorThatKeepsItsFiles()
+    {
+        using var root = new TempSysroot();
+        var old = root.Write("/recording/old-answer.txt", "$ cbsd bls\nkept\n");
+        var (code, stdout, stderr) = Run(root, "-p", "--record", Path.GetDirectoryName(old)!);
+        Assert.Equal(ReporterProgram.ExitUsage, code);
+        Assert.Equal("", stdout);
+        Assert.StartsWith("usage: hv-monitor report ", stderr);
+        Assert.Contains($"hv-monitor report: error: --record {Path.GetDirectoryName(old)}: the directory is not empty; give a new or empty one", stderr);
+        Assert.DoesNotContain("Exception", stderr);
+        Assert.Equal("$ cbsd bls\nkept\n", File.ReadAllText(old));
+    }
+
+    [Fact]
+    public void ARecordDirectoryThatCannotBeMadeIsAFailureNamedOnce()
+    {
+        using var root = new TempSysroot();
+        var file = root.Write("/recording", "a file, not a directory");
+        var (code, _, stderr) = Run(root, "-p", "--record", file);
+        Assert.Equal(ReporterProgram.ExitFailure, code);
+        Assert.StartsWith($"hv-monitor report: error: cannot record into '{file}': ", stderr);
+        Assert.DoesNotContain("usage:", stderr);
+        Assert.DoesNotContain("Exception", stderr);
+    }
 }

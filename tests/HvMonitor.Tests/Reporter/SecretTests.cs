@@ -1,5 +1,7 @@
 using HvMonitor.Reporter;
-using HvMonitor.Reporter.Model;
+using HvMonitor.Shared.Text;
+using HvMonitor.Reporter.Candlepin;
+using HvMonitor.Reporter.Sources;
 using Xunit;
 
 namespace HvMonitor.Tests.Reporter;

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using HvMonitor.Reporter.Json;
-using HvMonitor.Reporter.Model;
+using HvMonitor.Reporter.Sources;
 
 namespace HvMonitor.Reporter.Candlepin;
 

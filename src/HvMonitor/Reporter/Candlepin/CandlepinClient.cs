@@ -1,6 +1,6 @@
 using HvMonitor.Reporter.Logging;
 using System.Text.Json;
-using HvMonitor.Reporter.Model;
+using HvMonitor.Reporter.Sources;
 
 namespace HvMonitor.Reporter.Candlepin;
 

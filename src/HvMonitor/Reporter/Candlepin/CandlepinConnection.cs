@@ -4,7 +4,6 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Text;
-using HvMonitor.Reporter.Model;
 
 namespace HvMonitor.Reporter.Candlepin;
 

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using HvMonitor.Reporter.Model;
+using HvMonitor.Shared.Text;
 
 namespace HvMonitor.Reporter.Candlepin;
 
@@ -112,13 +112,13 @@ public static class ProxyTunnel
         if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || uri.Host.Length == 0)
             return null;
         string? user = null;
-        Model.Secret? password = null;
+        Secret? password = null;
         if (uri.UserInfo.Length > 0)
         {
             var parts = uri.UserInfo.Split(':', 2);
             user = Uri.UnescapeDataString(parts[0]);
             if (parts.Length == 2)
-                password = new Model.Secret(Uri.UnescapeDataString(parts[1]));
+                password = new Secret(Uri.UnescapeDataString(parts[1]));
         }
         return new ProxySettings(uri.Host, uri.IsDefaultPort ? 3128 : uri.Port, user, password);
     }

@@ -1,6 +1,4 @@
 using HvMonitor.Reporter.Logging;
-using HvMonitor.Reporter.Model;
-using HvMonitor.Reporter.Sources;
 
 namespace HvMonitor.Reporter.Config;
 

@@ -1,4 +1,5 @@
-using HvMonitor.Reporter.Model;
+using HvMonitor.Reporter.Candlepin;
+using HvMonitor.Reporter.Sources;
 
 namespace HvMonitor.Reporter.Config;
 

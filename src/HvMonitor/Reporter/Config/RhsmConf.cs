@@ -1,5 +1,6 @@
 using System.Globalization;
-using HvMonitor.Reporter.Model;
+using HvMonitor.Shared.Text;
+using HvMonitor.Reporter.Candlepin;
 
 namespace HvMonitor.Reporter.Config;
 

@@ -1,15 +1,7 @@
-using HvMonitor.Reporter.Model;
+using HvMonitor.Reporter.Sources;
+using HvMonitor.Shared.Text;
 
 namespace HvMonitor.Reporter.Config;
-
-/// <summary>filter_type: unset means a host matches if either the wildcard or the regex test matches (§2.11).</summary>
-public enum FilterType { Either, Wildcards, Regex }
-
-/// <summary>filter_hosts / exclude_hosts: null when the key is absent; an empty list filters every host out.</summary>
-public sealed record HostFilterSettings(IReadOnlyList<string>? FilterHosts, IReadOnlyList<string>? ExcludeHosts, FilterType Type)
-{
-    public static HostFilterSettings None { get; } = new(null, null, FilterType.Either);
-}
 
 /// <summary>
 /// A section's destination keys as written (null = key absent), before rhsm.conf fills the gaps
@@ -52,4 +44,7 @@ public sealed record SectionSettings
     public RhsmOverrides Rhsm { get; init; } = new();
 
     public bool IsRemote => Uri is not null;
+
+    /// <summary>What the section's source reads (Sources/ does not know the configuration's types).</summary>
+    public SourceSettings Source => new(Name, Uri, Username, Password, HypervisorId, Filter);
 }

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
-using HvMonitor.Reporter.Model;
+using HvMonitor.Reporter.Sources;
+using HvMonitor.Shared.Text;
 
 namespace HvMonitor.Reporter.Config;
 

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using HvMonitor.Reporter.Model;
+using HvMonitor.Reporter.Sources;
 
 namespace HvMonitor.Reporter.Daemon;
 

@@ -4,7 +4,7 @@ public enum LogLevel { Debug, Info, Warning, Error }
 
 /// <summary>
 /// Where the reporter's log lines go. Messages are built by our own code from configuration names and
-/// libvirt/HTTP errors, never from a <see cref="Model.Secret"/>'s value (Secret.ToString is a mask).
+/// libvirt/HTTP errors, never from a <see cref="Shared.Text.Secret"/>'s value (Secret.ToString is a mask).
 /// </summary>
 public interface IReporterLog
 {

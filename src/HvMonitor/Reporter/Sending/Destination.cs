@@ -1,6 +1,5 @@
 using HvMonitor.Reporter.Logging;
 using HvMonitor.Reporter.Candlepin;
-using HvMonitor.Reporter.Model;
 
 namespace HvMonitor.Reporter.Sending;
 

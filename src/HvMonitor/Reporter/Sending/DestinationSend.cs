@@ -1,6 +1,6 @@
 using HvMonitor.Reporter.Logging;
 using HvMonitor.Reporter.Candlepin;
-using HvMonitor.Reporter.Model;
+using HvMonitor.Reporter.Sources;
 using HvMonitor.Reporter.Json;
 
 namespace HvMonitor.Reporter.Sending;

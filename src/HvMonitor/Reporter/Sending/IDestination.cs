@@ -1,4 +1,4 @@
-using HvMonitor.Reporter.Model;
+using HvMonitor.Reporter.Sources;
 
 namespace HvMonitor.Reporter.Sending;
 

@@ -1,5 +1,7 @@
 using HvMonitor.Reporter.Config;
-using HvMonitor.Reporter.Model;
+using HvMonitor.Shared.Text;
+using HvMonitor.Reporter.Candlepin;
+using HvMonitor.Reporter.Sources;
 
 namespace HvMonitor.Reporter.Sending;
 

@@ -1,5 +1,5 @@
 using HvMonitor.Reporter.Logging;
-using HvMonitor.Reporter.Model;
+using HvMonitor.Reporter.Sources;
 
 namespace HvMonitor.Reporter.Sending;
 

@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.RegularExpressions;
-using HvMonitor.Reporter.Config;
 
 namespace HvMonitor.Reporter.Sources;
 

@@ -1,6 +1,4 @@
-using HvMonitor.Reporter.Config;
 using HvMonitor.Reporter.Logging;
-using HvMonitor.Reporter.Model;
 using HvMonitor.Shared.Libvirt;
 
 namespace HvMonitor.Reporter.Sources;
@@ -11,7 +9,7 @@ namespace HvMonitor.Reporter.Sources;
 /// filtered by filter_hosts/exclude_hosts. Host uuid, name and sockets are cached for the source's life,
 /// as virt-who does; type and version are read each time.
 /// </summary>
-public sealed class LibvirtReportSource(SectionSettings settings, IReporterLog log, TimeProvider? clock = null) : IReportSource
+public sealed class LibvirtReportSource(SourceSettings settings, IReporterLog log, TimeProvider? clock = null) : IReportSource
 {
     public const string VirtWhoType = "libvirt";
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;

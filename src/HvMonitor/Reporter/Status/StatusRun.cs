@@ -1,6 +1,6 @@
 using HvMonitor.Reporter.Candlepin;
 using HvMonitor.Reporter.Logging;
-using HvMonitor.Reporter.Model;
+using HvMonitor.Reporter.Sources;
 using HvMonitor.Reporter.Sending;
 using HvMonitor.Shared.Libvirt;
 

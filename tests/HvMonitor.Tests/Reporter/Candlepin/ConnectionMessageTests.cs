@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using HvMonitor.Reporter.Candlepin;
-using HvMonitor.Reporter.Model;
+using HvMonitor.Shared.Text;
+using HvMonitor.Reporter.Sources;
 using Xunit;
 
 namespace HvMonitor.Tests.Reporter.Candlepin;

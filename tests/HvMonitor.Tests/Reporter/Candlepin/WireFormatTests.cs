@@ -1,5 +1,5 @@
 using HvMonitor.Reporter.Candlepin;
-using HvMonitor.Reporter.Model;
+using HvMonitor.Reporter.Sources;
 using Xunit;
 using HvMonitor.Reporter.Json;
 

@@ -2,7 +2,7 @@ using System.Globalization;
 using HvMonitor.Reporter.Config;
 using HvMonitor.Reporter.Daemon;
 using HvMonitor.Reporter.Logging;
-using HvMonitor.Reporter.Model;
+using HvMonitor.Reporter.Sources;
 using HvMonitor.Reporter.Sending;
 using Xunit;
 

@@ -1,7 +1,5 @@
 using System.Globalization;
-using HvMonitor.Reporter.Config;
 using HvMonitor.Reporter.Logging;
-using HvMonitor.Reporter.Model;
 using HvMonitor.Shared.Commands;
 
 namespace HvMonitor.Reporter.Sources.Cbsd;
@@ -16,7 +14,7 @@ namespace HvMonitor.Reporter.Sources.Cbsd;
 /// hypervisor.version kern.osreldate, dmi.system.uuid kern.hostuuid (no socket count: FreeBSD has no
 /// simple sysctl for it, so cpu.cpu_socket(s) is null).
 /// </summary>
-public sealed class CbsdReportSource(SectionSettings settings, ICommandRunner runner, IReporterLog log, TimeProvider? clock = null) : IReportSource
+public sealed class CbsdReportSource(SourceSettings settings, ICommandRunner runner, IReporterLog log, TimeProvider? clock = null) : IReportSource
 {
     public const string VirtWhoType = "cbsd";
     public static readonly string[] HostCommand = ["sysctl", "-n", "kern.hostname", "kern.hostuuid", "kern.osreldate"];
