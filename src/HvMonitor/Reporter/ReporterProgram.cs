@@ -6,7 +6,7 @@ using HvMonitor.Reporter.Print;
 namespace HvMonitor.Reporter;
 
 /// <summary>
-/// <c>hv-monitor report …</c>: virt-who's command line (virt-who.md §1 with decision 4), its configuration,
+/// <c>hv-monitor report …</c>: virt-who's command line (docs/virt-who-compatibility.md, "Command line", with D4), its configuration,
 /// then print mode here, or one-shot / daemon / status in <see cref="SendModes"/>.
 /// </summary>
 public static class ReporterProgram
@@ -84,7 +84,7 @@ public static class ReporterProgram
 
     private static int RunConfigured(ReportOptions options, Shared.Commands.RecordReplay probes, TextWriter stdout, TextWriterLog log, Sending.ReporterTiming timing)
     {
-        // Lines logged before [global] is read go out once its debug flag is known (virt-who.md §6).
+        // Lines logged before [global] is read go out once its debug flag is known (docs/virt-who-compatibility.md, "Logging").
         var early = new MemoryLog();
         var paths = new ReporterPaths(options.Sysroot);
         var general = new ConfigurationLoader(paths, early).ReadGeneral(
@@ -94,7 +94,7 @@ public static class ReporterProgram
         foreach (var (level, message) in early.Lines)
             log.Write(level, message);
 
-        // decision 4: -s with -p is refused like -s with -o; both messages go to stderr.
+        // docs/virt-who-compatibility.md, D4: -s with -p is refused like -s with -o; both messages go to stderr.
         if (global.Status && (global.OneShot || global.Print))
         {
             log.Error(StatusCombinationMessage);
@@ -105,7 +105,7 @@ public static class ReporterProgram
             log.Error(JsonWithoutStatusMessage);
             return ExitBadCombination;
         }
-        // virt-who.md §6: status mode without -d writes nothing to stderr (its log goes to the log file).
+        // docs/virt-who-compatibility.md, "Status mode (-s, -s -j)": status mode without -d writes nothing to stderr (its log goes to the log file).
         if (global.Status && !global.Debug)
             log.Minimum = LogLevel.Error + 1;
 
@@ -138,7 +138,7 @@ public static class ReporterProgram
     }
 
     /// <summary>
-    /// §1 precedence: [global], then each command-line flag that differs from its default (a flag cannot
+    /// docs/virt-who-compatibility.md, "Command line", precedence: [global], then each command-line flag that differs from its default (a flag cannot
     /// switch debug=true off). -p implies one-shot. -i is not merged here: it went into [global] before that
     /// was validated (<see cref="ConfigurationLoader.ReadGeneral"/>), as in virt-who.
     /// </summary>

@@ -42,7 +42,7 @@ public static class SendModes
             ? new LibvirtEventSource(settings.Uri, settings.Username, settings.Password)
             : null;
 
-    /// <summary>Decision 6: SIGHUP re-reads the configuration files; [global] and the command line stay as started.</summary>
+    /// <summary>D6 (docs/virt-who-compatibility.md): SIGHUP re-reads the configuration files; [global] and the command line stay as started.</summary>
     private static IReadOnlyList<ReportSection>? Reload(ReporterConfiguration started, IReporterLog log)
     {
         try

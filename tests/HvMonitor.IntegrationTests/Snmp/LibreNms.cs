@@ -86,7 +86,7 @@ public static partial class LibreNms
 
     /// <summary>
     /// Which json_app_get: since 24.4.0 (PR #15953) stripslashes() runs only on the plain form; from 22.11.0
-    /// (PR #14169) to 24.3.x it also ran on the gunzipped text (docs/librenms.md; the reference, §A.1, §B.3).
+    /// (PR #14169) to 24.3.x it also ran on the gunzipped text (docs/librenms.md, "How LibreNMS reads the output").
     /// </summary>
     public enum Release
     {

@@ -110,7 +110,7 @@ public sealed partial class LibreNmsOverSnmpTests(ITestOutputHelper output)
     }
 
     /// <summary>
-    /// The three ways LibreNMS reads snmpget's output (the reference, §F): the compressed form on LibreNMS
+    /// The three ways LibreNMS reads snmpget's output (docs/librenms.md, "How LibreNMS reads the output"): the compressed form on LibreNMS
     /// ≥ 24.4 (no stripslashes) must give back exactly the JSON hv-monitor wrote; the compressed form on
     /// 22.11–24.3 and the plain form on every version (stripslashes) must still give a valid envelope with
     /// every VM, whose names lose only the backslash of their \u00XX escapes, and every number intact.

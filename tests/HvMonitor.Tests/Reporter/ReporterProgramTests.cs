@@ -4,7 +4,7 @@ using Xunit;
 
 namespace HvMonitor.Tests.Reporter;
 
-/// <summary>The report command line (virt-who.md §1, decision 4), run through ReporterProgram on a temporary --sysroot.</summary>
+/// <summary>The report command line (docs/virt-who-compatibility.md, "Command line", D4), run through ReporterProgram on a temporary --sysroot.</summary>
 public class ReporterProgramTests
 {
     private static (int Code, string Stdout, string Stderr) Run(TempSysroot root, params string[] args)

@@ -6,8 +6,8 @@ using HvMonitor.Reporter.Sources;
 namespace HvMonitor.Reporter.Candlepin;
 
 /// <summary>
-/// The request bodies virt-who sends (virt-who.md §5.3) and the hashes its change detection compares
-/// (§5.5), byte for byte as Python's json.dumps writes them. Pure functions of the report model.
+/// The request bodies virt-who sends (docs/virt-who-compatibility.md, "Requests") and the hashes its change detection compares
+/// ("Jobs and change detection"), byte for byte as Python's json.dumps writes them. Pure functions of the report model.
 /// </summary>
 public static class CandlepinBodies
 {
@@ -99,7 +99,7 @@ public static class CandlepinBodies
     }
 
     /// <summary>
-    /// What change detection compares (§5.5). Host/guest: sha256 of the hypervisors sorted by id, keys
+    /// What change detection compares (docs/virt-who-compatibility.md, "Jobs and change detection"). Host/guest: sha256 of the hypervisors sorted by id, keys
     /// sorted (so name and facts count: a libvirt upgrade re-sends). Local: the sorted guests plus the id.
     /// </summary>
     public static string Hash(SourceReport report)

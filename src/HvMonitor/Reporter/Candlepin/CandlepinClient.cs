@@ -8,7 +8,7 @@ namespace HvMonitor.Reporter.Candlepin;
 public sealed record CheckInResult(string? JobId);
 
 /// <summary>
-/// One method per Candlepin endpoint (virt-who.md §5.2–5.3). Each logical call opens a fresh
+/// One method per Candlepin endpoint (docs/virt-who-compatibility.md, "Requests"). Each logical call opens a fresh
 /// <see cref="CandlepinConnection"/>, pings (<c>GET /status/</c>), reads the capabilities when it needs
 /// them (<c>GET /status</c>), then makes its request: the same sequence rhsm.connection puts on the wire.
 /// </summary>

@@ -13,7 +13,7 @@ public sealed record CandlepinResponse(int StatusCode, string Body);
 /// <summary>
 /// One connection object, as rhsm's: made fresh for each logical call (heartbeat, check-in, job check,
 /// consumer update), HTTP/1.1 keep-alive inside it. It carries the auth (Basic or the consumer
-/// certificate), TLS (decision 1), the proxy tunnel and the exact headers of virt-who.md §5.1.
+/// certificate), TLS (D1), the proxy tunnel and the exact headers of docs/virt-who-compatibility.md, "Connection and headers".
 /// </summary>
 public sealed class CandlepinConnection : IDisposable
 {

@@ -17,7 +17,7 @@ public enum CandlepinFailure
     /// <summary>Refused, unreachable, unknown host, proxy refused the tunnel.</summary>
     Connection,
     Timeout,
-    /// <summary>The server's certificate was not trusted (decision 1), or ours was refused.</summary>
+    /// <summary>The server's certificate was not trusted (docs/virt-who-compatibility.md, D1), or ours was refused.</summary>
     Tls,
     /// <summary>Our consumer certificate is missing or unreadable.</summary>
     NotRegistered,
@@ -26,7 +26,7 @@ public enum CandlepinFailure
 }
 
 /// <summary>
-/// A Candlepin call that failed, with virt-who's message for it (virt-who.md §5.4). The message never
+/// A Candlepin call that failed, with virt-who's message for it (docs/virt-who-compatibility.md, "Errors and retries"). The message never
 /// carries a secret. Every failure is retried by the daemon at its next cycle; none crashes it.
 /// </summary>
 public sealed class CandlepinException(CandlepinFailure failure, string message, int? statusCode = null, int? retryAfterSeconds = null, Exception? inner = null)

@@ -3,7 +3,7 @@ using System.Text;
 namespace HvMonitor.Reporter.Candlepin;
 
 /// <summary>
-/// Every Candlepin path and query string hv-monitor sends, in one place (virt-who.md §5.2–5.3). The prefix
+/// Every Candlepin path and query string hv-monitor sends, in one place (docs/virt-who-compatibility.md, "Requests"). The prefix
 /// (e.g. "/candlepin", "/rhsm") is pasted verbatim in front by the connection. The stand-in Candlepin of the
 /// tests reads these too, so a path changed here is a path the tests expect.
 /// </summary>

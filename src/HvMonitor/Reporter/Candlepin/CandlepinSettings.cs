@@ -4,7 +4,7 @@ namespace HvMonitor.Reporter.Candlepin;
 
 /// <summary>
 /// Everything needed to talk to one Candlepin destination, resolved from a section's <c>owner</c> and
-/// <c>rhsm_*</c> keys over /etc/rhsm/rhsm.conf (virt-who.md §2.12, §5.1). Value equality: sections whose
+/// <c>rhsm_*</c> keys over /etc/rhsm/rhsm.conf (docs/virt-who-compatibility.md, "Destinations and rhsm.conf", "Connection and headers"). Value equality: sections whose
 /// settings are equal share one destination (one heartbeat, one batched check-in).
 /// The configuration loader builds it; the Candlepin client and the daemon only read it.
 /// </summary>
@@ -23,7 +23,7 @@ public sealed record CandlepinSettings
     public required string ConsumerCertDir { get; init; }
     /// <summary>Its *.pem files are trusted (rhsm.conf [rhsm] ca_cert_dir), already under --sysroot.</summary>
     public required string CaCertDir { get; init; }
-    /// <summary>Decision 1: true only for a true-ish insecure/rhsm_insecure value (1, true, yes, on).</summary>
+    /// <summary>docs/virt-who-compatibility.md, D1: true only for a true-ish insecure/rhsm_insecure value (1, true, yes, on).</summary>
     public bool Insecure { get; init; }
     public ProxySettings? Proxy { get; init; }
     /// <summary>Comma-separated host patterns that bypass the proxy (rhsm_no_proxy, rhsm.conf, NO_PROXY).</summary>

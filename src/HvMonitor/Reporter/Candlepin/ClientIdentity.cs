@@ -1,7 +1,7 @@
 namespace HvMonitor.Reporter.Candlepin;
 
 /// <summary>
-/// Who is calling, as the headers of every request say it (virt-who.md §5.1, decision 9). The correlation
+/// Who is calling, as the headers of every request say it (docs/virt-who-compatibility.md, "Connection and headers"; D9). The correlation
 /// id belongs to one destination and lives until exit or SIGHUP (a new identity is made then).
 /// </summary>
 public sealed record ClientIdentity(string UserAgent, string CorrelationId, string SubscriptionManagerVersion, string AcceptLanguage)

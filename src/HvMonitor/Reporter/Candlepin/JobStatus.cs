@@ -9,7 +9,7 @@ public enum JobOutcome { Finished, Failed, Processing }
 /// <param name="ResultDataProblem">Why resultData could not be read (missing or a string), or null.</param>
 public sealed record JobStatus(string Id, string State, IReadOnlyList<string> FailedUpdates, string? ResultDataProblem)
 {
-    /// <summary>Decision 5: FINISHED done; CANCELED, FAILED, ABORTED and unknown states failed (re-send);
+    /// <summary>docs/virt-who-compatibility.md, D5: FINISHED done; CANCELED, FAILED, ABORTED and unknown states failed (re-send);
     /// CREATED, WAITING, RUNNING, QUEUED, SCHEDULED, FAILED_WITH_RETRY still processing.</summary>
     public JobOutcome Outcome => State switch
     {

@@ -9,7 +9,7 @@ namespace HvMonitor.Reporter.Candlepin;
 /// <summary>
 /// Opens the TCP stream the HTTPS connection runs over: straight to Candlepin, or through the proxy with a
 /// plain <c>CONNECT host:port</c> (headers User-Agent, Host and, with a user, Proxy-Authorization), TLS then
-/// end to end (virt-who.md §5.1). Hosts matching no_proxy go direct.
+/// end to end (docs/virt-who-compatibility.md, "Connection and headers"). Hosts matching no_proxy go direct.
 /// </summary>
 public static class ProxyTunnel
 {

@@ -5,7 +5,7 @@ using System.Security.Cryptography.X509Certificates;
 namespace HvMonitor.Reporter.Candlepin;
 
 /// <summary>
-/// Decision 1: the server certificate must chain to the system store or to a <c>ca_cert_dir/*.pem</c>
+/// docs/virt-who-compatibility.md, D1: the server certificate must chain to the system store or to a <c>ca_cert_dir/*.pem</c>
 /// certificate, and name the host; only a true-ish insecure value turns that off. The reason for a
 /// refusal is kept so the error can say what was wrong.
 /// </summary>

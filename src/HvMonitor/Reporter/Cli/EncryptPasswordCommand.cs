@@ -4,8 +4,8 @@ using HvMonitor.Reporter.Config;
 namespace HvMonitor.Reporter.Cli;
 
 /// <summary>
-/// <c>hv-monitor report encrypt-password [-p PASSWORD]</c>, virt-who-password's behaviour (virt-who.md
-/// §2.13): root only (unless --sysroot points elsewhere), prompt without echo, key file created 0600 in a
+/// <c>hv-monitor report encrypt-password [-p PASSWORD]</c>, virt-who-password's behaviour (docs/virt-who-compatibility.md,
+/// "Encrypted passwords"): root only (unless --sysroot points elsewhere), prompt without echo, key file created 0600 in a
 /// 0700 directory when missing, the hint on stderr and the hex on stdout.
 /// </summary>
 public static class EncryptPasswordCommand

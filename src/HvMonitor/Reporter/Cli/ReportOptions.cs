@@ -2,7 +2,7 @@ namespace HvMonitor.Reporter.Cli;
 
 public enum ReportAction { Run, Help, Version, EncryptPassword, EncryptPasswordHelp }
 
-/// <summary>The parsed <c>hv-monitor report …</c> command line (virt-who.md §1), before [global] is merged in.</summary>
+/// <summary>The parsed <c>hv-monitor report …</c> command line (docs/virt-who-compatibility.md, "Command line"), before [global] is merged in.</summary>
 public sealed record ReportOptions
 {
     public ReportAction Action { get; init; } = ReportAction.Run;

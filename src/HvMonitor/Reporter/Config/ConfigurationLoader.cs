@@ -3,10 +3,10 @@ using HvMonitor.Reporter.Logging;
 namespace HvMonitor.Reporter.Config;
 
 /// <summary>
-/// virt-who's configuration files (virt-who.md §2.1): /etc/virt-who.conf, /etc/virt-who.d/*.conf or the
+/// virt-who's configuration files (docs/virt-who-compatibility.md, "Configuration files"): /etc/virt-who.conf, /etc/virt-who.d/*.conf or the
 /// -c/configs files, all under <see cref="ReporterPaths"/>; each section merged over [defaults], validated,
 /// logged as <c>[name]: message</c>, and dropped on an error. Two steps, because the command-line checks of
-/// §1 need [global] before the sources are read: <see cref="ReadGeneral"/>, then <see cref="LoadSources"/>.
+/// "Command line" need [global] before the sources are read: <see cref="ReadGeneral"/>, then <see cref="LoadSources"/>.
 /// </summary>
 public sealed class ConfigurationLoader(ReporterPaths paths, IReporterLog log)
 {

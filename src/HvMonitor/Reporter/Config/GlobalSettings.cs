@@ -3,8 +3,8 @@ using System.Globalization;
 namespace HvMonitor.Reporter.Config;
 
 /// <summary>
-/// The <c>[global]</c> values of /etc/virt-who.conf (virt-who.md §2.3) after the command line is merged in
-/// (§1: only flags that differ from their defaults count). <see cref="OneShot"/> is already true when
+/// The <c>[global]</c> values of /etc/virt-who.conf (docs/virt-who-compatibility.md, "The [global] section") after the command line is merged in
+/// (docs/virt-who-compatibility.md, "Command line": only flags that differ from their defaults count). <see cref="OneShot"/> is already true when
 /// print mode asks for it.
 /// </summary>
 public sealed record GlobalSettings

@@ -21,7 +21,7 @@ public class IniSyntaxException(string message) : Exception(message);
 public sealed class IniMissingSectionHeaderException(string message) : IniSyntaxException(message);
 
 /// <summary>
-/// The INI dialect of Python's <c>configparser.ConfigParser</c> as virt-who uses it (virt-who.md §2.2): a pure
+/// The INI dialect of Python's <c>configparser.ConfigParser</c> as virt-who uses it (docs/virt-who-compatibility.md, "INI dialect"): a pure
 /// function from text to sections. Delimiters <c>=</c> and <c>:</c> (the first one wins), full-line
 /// <c>#</c>/<c>;</c> comments only, indented lines continue a value, duplicate options (last wins) and
 /// sections (merged) are accepted, <c>[DEFAULT]</c> applies to every section, and BasicInterpolation
@@ -32,7 +32,7 @@ public static partial class IniParser
     private const string DefaultSection = "DEFAULT";
     /// <summary>configparser's MAX_INTERPOLATION_DEPTH.</summary>
     private const int MaxInterpolationDepth = 10;
-    /// <summary>hv-monitor's bounds (decision 12), where configparser has none: one value may expand to at most
+    /// <summary>hv-monitor's bounds (docs/virt-who-compatibility.md, D11), where configparser has none: one value may expand to at most
     /// this many characters, through at most <see cref="MaxSubstitutions"/> %(key)s steps (a fan-out of keys
     /// that each name the next one ten times is 10^9 characters, or 10^9 steps of empty ones), and a whole
     /// file to at most <see cref="MaxExpandedPerFile"/>.</summary>

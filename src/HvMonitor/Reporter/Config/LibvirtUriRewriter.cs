@@ -1,7 +1,7 @@
 namespace HvMonitor.Reporter.Config;
 
 /// <summary>
-/// The libvirt <c>server</c> → URI rewrite (virt-who.md §2.9) with hv-monitor's decision 3: the scheme
+/// The libvirt <c>server</c> → URI rewrite (docs/virt-who-compatibility.md, "The server URI") with hv-monitor's difference D3: the scheme
 /// defaults to qemu+ssh, the <c>username</c> key replaces the URL's user, an empty path becomes /system,
 /// and ssh transports get <c>no_tty=1</c>; unlike virt-who the port, the query and IPv6 brackets are kept.
 /// A password in the URL is dropped (it would otherwise reach the log line "Using libvirt url").

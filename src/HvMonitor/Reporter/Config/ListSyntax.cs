@@ -4,7 +4,7 @@ namespace HvMonitor.Reporter.Config;
 public sealed class ListSyntaxException(string message) : Exception(message);
 
 /// <summary>
-/// virt-who's list values (<c>filter_hosts</c>, <c>exclude_hosts</c>, <c>configs</c>; virt-who.md §2.7):
+/// virt-who's list values (<c>filter_hosts</c>, <c>exclude_hosts</c>, <c>configs</c>; docs/virt-who-compatibility.md, "Values and lists"):
 /// items split on <c>,</c>, unquoted whitespace dropped, <c>"…"</c>/<c>'…'</c> keep commas and spaces,
 /// <c>\x</c> is a literal x, an empty last item is dropped. <c>a, "b c", d\,e</c> gives a | b c | d,e.
 /// </summary>

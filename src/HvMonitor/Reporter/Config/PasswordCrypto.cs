@@ -23,7 +23,7 @@ public sealed class PasswordKey
 
     public override string ToString() => "PasswordKey(********)";
 
-    /// <summary>Lines are stripped, and only the first 16 decoded bytes of each are used (virt-who.md §2.13).</summary>
+    /// <summary>Lines are stripped, and only the first 16 decoded bytes of each are used (docs/virt-who-compatibility.md, "Encrypted passwords").</summary>
     public static PasswordKey FromKeyFileText(string text)
     {
         var lines = text.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToArray();

@@ -10,7 +10,7 @@ public sealed record ConfiguredSection(string Name, SectionSettings Settings, IR
 /// <summary>
 /// What <see cref="ConfigurationLoader"/> produced: [global] (merged with the command line), the
 /// [system_environment] variables to apply, and every valid, supported source section sorted by name
-/// (decision 8).
+/// (docs/virt-who-compatibility.md, D8).
 /// </summary>
 public sealed record ReporterConfiguration(
     GlobalSettings Global,

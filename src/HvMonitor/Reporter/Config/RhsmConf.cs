@@ -5,7 +5,7 @@ using HvMonitor.Reporter.Candlepin;
 namespace HvMonitor.Reporter.Config;
 
 /// <summary>
-/// /etc/rhsm/rhsm.conf (or /etc/rhsm-host/rhsm.conf in a container; virt-who.md §2.12), with rhsm's
+/// /etc/rhsm/rhsm.conf (or /etc/rhsm-host/rhsm.conf in a container; docs/virt-who-compatibility.md, "Destinations and rhsm.conf"), with rhsm's
 /// defaults for what is missing, and the resolution of a section's rhsm_* keys over it.
 /// </summary>
 public sealed record RhsmConf
@@ -73,12 +73,12 @@ public sealed record RhsmConf
         }
     }
 
-    /// <summary>decision 1: only a true-ish insecure value disables TLS verification.</summary>
+    /// <summary>docs/virt-who-compatibility.md, D1: only a true-ish insecure value disables TLS verification.</summary>
     public static bool IsTrueish(string? value) => GlobalSectionValidator.ParseBool(value ?? "") == true;
 
     /// <summary>
     /// A section's destination: each rhsm_* key overrides rhsm.conf when present; an empty hostname,
-    /// prefix or no_proxy falls back to rhsm.conf, an empty proxy or insecure value overrides it (§2.7).
+    /// prefix or no_proxy falls back to rhsm.conf, an empty proxy or insecure value overrides it (docs/virt-who-compatibility.md, "Values and lists").
     /// </summary>
     public CandlepinSettings Resolve(string? owner, RhsmOverrides o, ReporterPaths paths)
     {

@@ -5,7 +5,7 @@ namespace HvMonitor.Reporter.Config;
 
 /// <summary>
 /// A section's destination keys as written (null = key absent), before rhsm.conf fills the gaps
-/// (virt-who.md §2.12). Passwords are already decrypted into <see cref="Secret"/>s.
+/// (docs/virt-who-compatibility.md, "Destinations and rhsm.conf"). Passwords are already decrypted into <see cref="Secret"/>s.
 /// </summary>
 public sealed record RhsmOverrides
 {
@@ -32,7 +32,7 @@ public sealed record SectionSettings
     public required string Type { get; init; }
     /// <summary>True for a section without <c>type</c>: libvirt, but server not rewritten, hypervisor_id unchecked.</summary>
     public bool IsGeneric { get; init; }
-    /// <summary>The libvirt URI for a remote source (after the §2.9 rewrite), null for the local libvirt.</summary>
+    /// <summary>The libvirt URI for a remote source (after the rewrite of docs/virt-who-compatibility.md, "The server URI"), null for the local libvirt.</summary>
     public string? Uri { get; init; }
     public string? Username { get; init; }
     public Secret? Password { get; init; }

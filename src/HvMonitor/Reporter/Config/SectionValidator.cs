@@ -14,7 +14,7 @@ public sealed record ValidatedSection(string Name, IReadOnlyList<ValidationMessa
 }
 
 /// <summary>
-/// virt-who's per-section validation (virt-who.md §2.6–§2.10, §2.13): a pure function of the section's
+/// virt-who's per-section validation (docs/virt-who-compatibility.md, "Source sections" to "Encrypted passwords"): a pure function of the section's
 /// options (already merged over [defaults] and unquoted) to messages and settings. The key file is read
 /// through <paramref name="loadKey"/> only when an encrypted value is present.
 /// </summary>
@@ -32,7 +32,7 @@ public static partial class SectionValidator
         "rhsm_proxy_hostname", "rhsm_proxy_port", "rhsm_proxy_user", "rhsm_proxy_password", "rhsm_encrypted_proxy_password",
         "rhsm_no_proxy", "rhsm_insecure", "sm_type", "sat_server", "sat_username", "sat_password", "sat_encrypted_password",
     ];
-    /// <summary>Non-secret rhsm_* keys that warn when empty (§2.7).</summary>
+    /// <summary>Non-secret rhsm_* keys that warn when empty (docs/virt-who-compatibility.md, "Values and lists").</summary>
     private static readonly string[] NonEmptyRhsmKeys =
         ["rhsm_hostname", "rhsm_port", "rhsm_prefix", "rhsm_username", "rhsm_proxy_hostname", "rhsm_proxy_port", "rhsm_proxy_user", "rhsm_no_proxy", "rhsm_insecure"];
 
@@ -101,7 +101,7 @@ public static partial class SectionValidator
             if (isGeneric)
                 uri = LibvirtUriRewriter.WithoutPassword(server);
             else if (server.Trim().Length == 0)
-                c.Error("\"server\" cannot be empty: remove it to read the local libvirt, or name the remote host (hv-monitor decision 3)");
+                c.Error("\"server\" cannot be empty: remove it to read the local libvirt, or name the remote host");
             else
             {
                 var rewrite = LibvirtUriRewriter.Rewrite(server, username);
@@ -250,7 +250,7 @@ public static partial class SectionValidator
         return new DestinationResult(string.IsNullOrEmpty(owner) ? null : owner, rhsm, notSupported);
     }
 
-    /// <summary>The plain key's value, or the decrypted one when the encrypted key is set (it wins, §2.13).</summary>
+    /// <summary>The plain key's value, or the decrypted one when the encrypted key is set (it wins; docs/virt-who-compatibility.md, "Encrypted passwords").</summary>
     private static Secret? Decrypted(Context c, string encryptedKey, string plainKey)
     {
         Secret? plain = c.Get(plainKey) is { } p ? new Secret(p) : null;

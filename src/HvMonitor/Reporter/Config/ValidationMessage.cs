@@ -3,7 +3,7 @@ using HvMonitor.Reporter.Logging;
 namespace HvMonitor.Reporter.Config;
 
 /// <summary>
-/// One message of a section's validation (virt-who.md §2.8), logged as <c>[&lt;section&gt;]: &lt;text&gt;</c>
+/// One message of a section's validation (docs/virt-who-compatibility.md, "Validation messages"), logged as <c>[&lt;section&gt;]: &lt;text&gt;</c>
 /// at its level. Any <see cref="LogLevel.Error"/> makes the section invalid.
 /// </summary>
 public sealed record ValidationMessage(LogLevel Level, string Text)

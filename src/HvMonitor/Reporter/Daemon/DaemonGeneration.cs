@@ -4,7 +4,7 @@ using HvMonitor.Reporter.Sending;
 namespace HvMonitor.Reporter.Daemon;
 
 /// <summary>
-/// One set of daemon loops over one configuration (virt-who.md §6): a thread per source that puts its
+/// One set of daemon loops over one configuration (docs/virt-who-compatibility.md, "Daemon"): a thread per source that puts its
 /// latest report into the <see cref="ReportStore"/> at start, every interval and after a libvirt event
 /// (debounced), and a <see cref="DestinationLoop"/> per destination. Ends when its token is cancelled.
 /// </summary>

@@ -8,7 +8,7 @@ namespace HvMonitor.Reporter.Daemon;
 /// <summary>
 /// The daemon (<c>report</c>, <c>report -i N</c>): PID file, systemd readiness, signals, and one
 /// <see cref="DaemonGeneration"/> of loops at a time. SIGTERM stops it cleanly (exit 0, no request cut in
-/// half, PID file removed); SIGHUP re-reads the configuration (decision 6) and starts a new generation,
+/// half, PID file removed); SIGHUP re-reads the configuration (docs/virt-who-compatibility.md, D6) and starts a new generation,
 /// which re-sends everything; SIGINT exits 1.
 /// </summary>
 public static class DaemonRun

@@ -7,7 +7,7 @@ namespace HvMonitor.Reporter.Daemon;
 /// One destination's loop in the daemon. The first cycle waits (up to one interval) for every source's first
 /// report; then a regular cycle starts every interval (no wait when a cycle overran it), and does what virt-who's
 /// destination thread does, in its order: poll the job in flight (15 s into the cycle), heartbeat, send what
-/// changed. Between regular cycles a report that came from a libvirt event is sent at once (decision 7), at most
+/// changed. Between regular cycles a report that came from a libvirt event is sent at once (docs/virt-who-compatibility.md, D7), at most
 /// once per <see cref="ReporterTiming.EventMinimumGap"/>, without job poll or heartbeat (those stay once per interval).
 /// </summary>
 public sealed class DestinationLoop(IDestination destination, ReportStore store, ReporterRunOptions options, IReporterLog log)

@@ -6,7 +6,7 @@ namespace HvMonitor.Reporter.Daemon;
 /// <summary>
 /// The latest report of every source, handed from the source loops to the destination loops (virt-who's
 /// datastore). Reports are immutable, so readers get them without copying. A report put after a libvirt
-/// event also wakes the destinations (decision 7).
+/// event also wakes the destinations (docs/virt-who-compatibility.md, D7).
 /// </summary>
 public sealed class ReportStore
 {

@@ -5,7 +5,7 @@ namespace HvMonitor.Reporter.Json;
 
 /// <summary>
 /// Writes JSON exactly as Python's <c>json.dumps</c> does with its defaults, because that is what virt-who
-/// puts on the wire and in run_data.json (virt-who.md §5.1): <c>", "</c> and <c>": "</c> separators, or with
+/// puts on the wire and in run_data.json (docs/virt-who-compatibility.md, "Connection and headers"): <c>", "</c> and <c>": "</c> separators, or with
 /// an indent <c>","</c> + newline; every non-ASCII character escaped as lower-case <c>\uXXXX</c>
 /// (surrogate pairs above U+FFFF); empty containers as <c>[]</c>/<c>{}</c>. Keys are written in the order
 /// the caller writes them; callers that need <c>sort_keys=True</c> write them sorted.

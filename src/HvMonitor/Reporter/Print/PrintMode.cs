@@ -6,14 +6,14 @@ namespace HvMonitor.Reporter.Print;
 
 /// <summary>
 /// -p: collect every section (in parallel, printed in name order) and print the mapping on stdout (the program exits 0);
-/// a source that fails is logged and contributes nothing (virt-who.md §4.1). Nothing is sent; run_data.json
+/// a source that fails is logged and contributes nothing (docs/virt-who-compatibility.md, "Print mode (-p)"). Nothing is sent; run_data.json
 /// only gets its missing entries, as every virt-who run adds them.
 /// </summary>
 public static class PrintMode
 {
     public static void Run(ReporterConfiguration configuration, TextWriter stdout, IReporterLog log)
     {
-        // virt-who.md §4.4: every run, -p included, first adds the missing run_data.json entries (under the flock).
+        // docs/virt-who-compatibility.md, "State file run_data.json": every run, -p included, first adds the missing run_data.json entries (under the flock).
         new Sending.RunData(configuration.Paths, log).EnsureEntries(configuration.Sections.Select(s => s.Name));
         var reports = CollectAll(configuration, log, CancellationToken.None);
         stdout.Write(PrintReport.Render(reports));

@@ -5,7 +5,7 @@ using HvMonitor.Reporter.Sources;
 namespace HvMonitor.Reporter.Print;
 
 /// <summary>
-/// The -p document (virt-who.md §4.1): <c>{"hypervisors": [...]}</c> with a local report as
+/// The -p document (docs/virt-who-compatibility.md, "Print mode (-p)"): <c>{"hypervisors": [...]}</c> with a local report as
 /// <c>{"guestIds": [...]}</c> and a remote hypervisor as <c>{"hypervisorId": {"hypervisorId": ID}, "name",
 /// "guestIds", "facts"}</c> (name and facts omitted when empty), guests in collection order. The hypervisor
 /// and guest dicts are the ones the check-in sends (<see cref="CandlepinBodies"/>), written indented.

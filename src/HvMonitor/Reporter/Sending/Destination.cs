@@ -4,9 +4,9 @@ using HvMonitor.Reporter.Candlepin;
 namespace HvMonitor.Reporter.Sending;
 
 /// <summary>
-/// One Candlepin destination: the sections whose settings are equal (virt-who.md §2.12), one identity
+/// One Candlepin destination: the sections whose settings are equal (docs/virt-who-compatibility.md, "Destinations and rhsm.conf"), one identity
 /// (correlation id), one heartbeat and one batched check-in per cycle. It remembers what was delivered
-/// (the hash of §5.5, kept only once the job FINISHED) and the job in flight, so a report that did not
+/// (the hash of "Jobs and change detection", kept only once the job FINISHED) and the job in flight, so a report that did not
 /// arrive is sent again at the next cycle: nothing is lost.
 /// </summary>
 /// <remarks>Two tokens: <c>wait</c> ends the waits (SIGTERM); <c>http</c> only a request past the stop
@@ -18,7 +18,7 @@ public sealed partial class Destination : IDestination
     private readonly RunData _runData;
     private readonly TimeProvider _time;
     private readonly Dictionary<string, string> _delivered = new(StringComparer.Ordinal);
-    // Jobs of check-ins not yet known to be finished. Usually one; an event-triggered send (decision 7)
+    // Jobs of check-ins not yet known to be finished. Usually one; an event-triggered send (docs/virt-who-compatibility.md, D7)
     // can add a second before the first was polled. A section lives in at most one of them.
     private readonly List<PendingJob> _pending = [];
 
@@ -43,7 +43,7 @@ public sealed partial class Destination : IDestination
     public string Name => string.Join(",", Sections);
     private string? Owner => string.IsNullOrEmpty(Settings.Owner) ? null : Settings.Owner;
 
-    /// <summary>Groups sections by equal destination settings, in section-name order (decision 8).</summary>
+    /// <summary>Groups sections by equal destination settings, in section-name order (docs/virt-who-compatibility.md, D8).</summary>
     public static List<Destination> For(IEnumerable<ReportSection> sections, ReporterRunOptions options, IReporterLog log, RunData runData) =>
         sections.GroupBy(s => s.Destination)
             .Select(g => new Destination(g.Key, g.Select(s => s.Name), options, log, runData))

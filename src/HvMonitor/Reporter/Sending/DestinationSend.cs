@@ -11,7 +11,7 @@ public sealed record SendOutcome(IReadOnlyList<string> Delivered, IReadOnlyList<
 public sealed partial class Destination
 {
     /// <summary>
-    /// Sends every report that changed since its last delivery (§5.5): host/guest reports batched into one
+    /// Sends every report that changed since its last delivery (docs/virt-who-compatibility.md, "Jobs and change detection"): host/guest reports batched into one
     /// check-in, local reports each as a consumer update. A 429 is waited out (Retry-After, else 30 s) and
     /// the send repeated; any other error is logged and the report stays unsent for the next cycle.
     /// </summary>

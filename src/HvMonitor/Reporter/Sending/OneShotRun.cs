@@ -6,7 +6,7 @@ namespace HvMonitor.Reporter.Sending;
 
 /// <summary>
 /// <c>report -o</c>: collect every source once, heartbeat, send, then wait for the job as the daemon polls
-/// it (decision 10, bounded by <see cref="ReporterTiming.OneShotJobTimeout"/>). Exit 0 when every report was
+/// it (docs/virt-who-compatibility.md, D10, bounded by <see cref="ReporterTiming.OneShotJobTimeout"/>). Exit 0 when every report was
 /// delivered, 1 otherwise (virt-who exits 0 regardless).
 /// </summary>
 public static class OneShotRun

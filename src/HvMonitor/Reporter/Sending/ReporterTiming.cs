@@ -3,7 +3,7 @@ using System.Globalization;
 namespace HvMonitor.Reporter.Sending;
 
 /// <summary>
-/// Every wait of the reporter in one place, with virt-who's values (virt-who.md §5.4–5.5, §6, decision 7).
+/// Every wait of the reporter in one place, with virt-who's values (docs/virt-who-compatibility.md, "Candlepin requests", "Daemon", D7).
 /// End-to-end tests shorten them through the program's one test hook (<see cref="Shared.TestHooks"/>, variable
 /// HV_MONITOR_TEST_TIMING, e.g. <c>interval=2,jobpoll=0.2,throttle=1,debounce=0.2,eventgap=1</c>, seconds): only
 /// <c>Program.Main</c> reads it and passes the parsed result down. Unit tests pass their own values and a hand-moved clock instead.
@@ -16,11 +16,11 @@ public sealed record ReporterTiming
     public TimeSpan JobPollDelay { get; init; } = TimeSpan.FromSeconds(15);
     /// <summary>Wait after a 429 without a usable Retry-After.</summary>
     public TimeSpan ThrottleDefault { get; init; } = TimeSpan.FromSeconds(30);
-    /// <summary>Decision 7: after a libvirt event, wait this long for more events before collecting.</summary>
+    /// <summary>D7: after a libvirt event, wait this long for more events before collecting.</summary>
     public TimeSpan EventDebounce { get; init; } = TimeSpan.FromSeconds(2);
-    /// <summary>Decision 7: at most one extra (event) send per destination in this time.</summary>
+    /// <summary>D7: at most one extra (event) send per destination in this time.</summary>
     public TimeSpan EventMinimumGap { get; init; } = TimeSpan.FromSeconds(60);
-    /// <summary>Decision 10: how long -o waits for its jobs.</summary>
+    /// <summary>D10: how long -o waits for its jobs.</summary>
     public TimeSpan OneShotJobTimeout { get; init; } = TimeSpan.FromMinutes(5);
     /// <summary>After SIGTERM, how long a request in flight may still finish.</summary>
     public TimeSpan StopGrace { get; init; } = TimeSpan.FromSeconds(4);

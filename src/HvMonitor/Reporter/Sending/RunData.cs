@@ -15,7 +15,7 @@ public sealed record RunValue(string? Text, long? Number = null)
 }
 
 /// <summary>
-/// /var/lib/virt-who/run_data.json with virt-who's layout (virt-who.md §4.4): per section the last
+/// /var/lib/virt-who/run_data.json with virt-who's layout (docs/virt-who-compatibility.md, "State file run_data.json"): per section the last
 /// successful retrieve (with hypervisor and guest counts) and the last successful send (with its job id).
 /// Every change is read-modify-written under flock on /run/virt-who-status.pid (1 s), so a status run
 /// beside the daemon sees the daemon's last send.

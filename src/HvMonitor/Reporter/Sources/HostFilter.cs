@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace HvMonitor.Reporter.Sources;
 
 /// <summary>
-/// filter_hosts / exclude_hosts / filter_type on a hypervisor id (virt-who.md §2.11): exclusion first (any
+/// filter_hosts / exclude_hosts / filter_type on a hypervisor id (docs/virt-who-compatibility.md, "Host filters"): exclusion first (any
 /// match drops), then the host must match at least one filter_hosts entry (an empty list drops it).
 /// wildcards = fnmatch on lower-cased text; regex = anchored, case-insensitive; unset = either.
 /// </summary>

@@ -4,7 +4,7 @@ using HvMonitor.Shared.Libvirt;
 namespace HvMonitor.Reporter.Sources;
 
 /// <summary>
-/// type=libvirt (virt-who.md §3): a read-only connection (through the auth callback when a password is
+/// type=libvirt (docs/virt-who-compatibility.md, "Source: libvirt"): a read-only connection (through the auth callback when a password is
 /// set), every domain by ID then defined, and for a remote section the host's id, name and facts,
 /// filtered by filter_hosts/exclude_hosts. Host uuid, name and sockets are cached for the source's life,
 /// as virt-who does; type and version are read each time.

@@ -1,7 +1,7 @@
 namespace HvMonitor.Reporter.Sources;
 
-// The reporter's one model: what a source found, as virt-who sends it (../shared/reference/virt-who.md §3,
-// §4.1, §5.3). Sources produce it; print mode, the Candlepin client and the daemon's change detection
+// The reporter's one model: what a source found, as virt-who sends it (docs/virt-who-compatibility.md:
+// "Source: libvirt", "Print mode (-p)", "Candlepin requests"). Sources produce it; print mode, the Candlepin client and the daemon's change detection
 // consume it. Immutable, so the daemon can pass reports between loops without copying.
 
 /// <summary>One guest: JSON <c>{"guestId": …, "state": …, "attributes": {"virtWhoType": …, "active": 0|1}}</c>.</summary>

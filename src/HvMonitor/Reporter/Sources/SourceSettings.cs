@@ -2,7 +2,7 @@ using HvMonitor.Shared.Text;
 
 namespace HvMonitor.Reporter.Sources;
 
-/// <summary>filter_type: unset means a host matches if either the wildcard or the regex test matches (§2.11).</summary>
+/// <summary>filter_type: unset means a host matches if either the wildcard or the regex test matches (docs/virt-who-compatibility.md, "Host filters").</summary>
 public enum FilterType { Either, Wildcards, Regex }
 
 /// <summary>filter_hosts / exclude_hosts: null when the key is absent; an empty list filters every host out.</summary>

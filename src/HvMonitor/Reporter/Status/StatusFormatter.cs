@@ -4,7 +4,7 @@ using HvMonitor.Reporter.Json;
 namespace HvMonitor.Reporter.Status;
 
 /// <summary>
-/// The -s and -s -j layouts (virt-who.md §4.2–4.3): a banner and coloured success/failure per
+/// The -s and -s -j layouts (docs/virt-who-compatibility.md, "Status mode (-s, -s -j)"): a banner and coloured success/failure per
 /// configuration (colour codes also when piped, as virt-who), or json.dumps(indent=4) with null for
 /// unknown values and a message (with virt-who's appended '.') only on failure.
 /// </summary>

@@ -7,9 +7,9 @@ using HvMonitor.Shared.Libvirt;
 namespace HvMonitor.Reporter.Status;
 
 /// <summary>
-/// <c>report -s [-j]</c> (virt-who.md §4.2–4.3): each source connected and disconnected; each destination
+/// <c>report -s [-j]</c> (docs/virt-who-compatibility.md, "Status mode (-s, -s -j)"): each source connected and disconnected; each destination
 /// with an owner tested by one heartbeat with reporter_id <c>status_test</c>, sections with equal
-/// destination settings sharing it as they share sending (decision 13); the last job looked up; and
+/// destination settings sharing it as they share sending (grouped as virt-who groups them: docs/virt-who-compatibility.md, "Status mode (-s, -s -j)"); the last job looked up; and
 /// run_data.json's last successes shown, so a status run beside the daemon shows the daemon's last send.
 /// Messages are virt-who's texts. Exit 0 always, as virt-who.
 /// </summary>

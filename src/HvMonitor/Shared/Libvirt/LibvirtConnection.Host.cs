@@ -6,7 +6,7 @@ namespace HvMonitor.Shared.Libvirt;
 /// <summary>A domain as the reporter sees it: its UUID (lower case) and virDomainState number.</summary>
 public sealed record DomainIdentity(string Uuid, int State);
 
-// The reporter's calls (virt-who.md §3): host facts, domains listed the way virt-who lists them, and a
+// The reporter's calls (docs/virt-who-compatibility.md, "Source: libvirt"): host facts, domains listed the way virt-who lists them, and a
 // read-only connection that answers libvirt's credential prompts with a configured username/password.
 public sealed unsafe partial class LibvirtConnection
 {

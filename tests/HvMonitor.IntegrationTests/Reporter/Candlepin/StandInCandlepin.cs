@@ -30,7 +30,7 @@ public abstract record Fault
 }
 
 /// <summary>
-/// A stand-in Candlepin on 127.0.0.1 behaving like the real REST API as virt-who.md §5 describes it:
+/// A stand-in Candlepin on 127.0.0.1 behaving like the real REST API as docs/virt-who-compatibility.md, "Candlepin requests" describes it:
 /// HTTPS with a test CA, Basic or client-certificate auth, exact path/query/header/body checks (each
 /// deviation is recorded in <see cref="Violations"/>), jobs that walk through <see cref="JobStates"/>, and
 /// injectable faults (429 with or without Retry-After, 401, 410, 500, hang, reset). Stopping it makes the

@@ -6,7 +6,7 @@ using HvMonitor.Reporter.Candlepin;
 
 namespace HvMonitor.IntegrationTests.Reporter.Candlepin;
 
-/// <summary>The stand-in's API: what each endpoint checks and answers (virt-who.md §5.1–5.3).</summary>
+/// <summary>The stand-in's API: what each endpoint checks and answers (docs/virt-who-compatibility.md, "Connection and headers", "Requests").</summary>
 public sealed partial class StandInCandlepin
 {
     [GeneratedRegex(@"^RHSM/1\.0 \(cmd=hv-monitor\) hv-monitor/\d+\.\d+\.\d+$")]

@@ -9,7 +9,7 @@ namespace HvMonitor.IntegrationTests.Reporter.Daemon;
 /// <summary>
 /// The daemon against the real libvirt lab (run under flock /tmp/hv-lab.lock): while `report -i 3600`
 /// runs, a guest started or destroyed with virsh is on the stand-in Candlepin within 10 s with its new
-/// state (decision 7), and a libvirtd restart does not stop the daemon (it reconnects and still sees events).
+/// state (docs/virt-who-compatibility.md, D7), and a libvirtd restart does not stop the daemon (it reconnects and still sees events).
 /// </summary>
 [Collection(LabCollection.Name)]
 public sealed class LabEventTests : StandInCandlepinTest

@@ -4,7 +4,7 @@ using Xunit;
 namespace HvMonitor.IntegrationTests.Reporter.Print;
 
 /// <summary>
-/// virt-who.md §4.4: every run, -p included, first adds the missing run_data.json entries, in Python's compact
+/// docs/virt-who-compatibility.md, "State file run_data.json": every run, -p included, first adds the missing run_data.json entries, in Python's compact
 /// json.dumps layout, read-modify-written under flock on /run/virt-who-status.pid. The sections are type=cbsd
 /// replaying samples/cbsd-report, so no libvirt is involved.
 /// </summary>

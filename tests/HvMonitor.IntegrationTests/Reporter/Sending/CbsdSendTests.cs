@@ -19,7 +19,7 @@ public sealed class CbsdSendTests : StandInCandlepinTest
             rhsm_password={Server.BasicAuth!.Value.Password}
             """);
 
-    /// <summary>The async check-in body: one hypervisor, the sample host with its guests sorted by guestId (§5.3).</summary>
+    /// <summary>The async check-in body: one hypervisor, the sample host with its guests sorted by guestId (docs/virt-who-compatibility.md, "Requests").</summary>
     private static void AssertCarriesTheSampleHost(string body)
     {
         var root = JsonDocument.Parse(body).RootElement;

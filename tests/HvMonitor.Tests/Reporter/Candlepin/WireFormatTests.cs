@@ -5,7 +5,7 @@ using HvMonitor.Reporter.Json;
 
 namespace HvMonitor.Tests.Reporter.Candlepin;
 
-/// <summary>The wire format: Python json.dumps layout, bodies, paths and query strings, hashes (virt-who.md §5).</summary>
+/// <summary>The wire format: Python json.dumps layout, bodies, paths and query strings, hashes (docs/virt-who-compatibility.md, "Candlepin requests").</summary>
 public sealed class WireFormatTests
 {
     private static readonly Hypervisor Host = new("h-1", "kvm 1", [new Guest("b", 1, true, "libvirt"), new Guest("a", 5, false, "libvirt")],

@@ -5,7 +5,7 @@ using static HvMonitor.Tests.Reporter.Config.ConfigMessageTests;
 
 namespace HvMonitor.Tests.Reporter.Config;
 
-/// <summary>Which files are read and how sections combine (virt-who.md §2.1–§2.5, §2.12), via the real loader.</summary>
+/// <summary>Which files are read and how sections combine (docs/virt-who-compatibility.md, "Configuration files", "The [global] section", "Destinations and rhsm.conf"), via the real loader.</summary>
 public class ConfigFilesTests
 {
     [Fact]

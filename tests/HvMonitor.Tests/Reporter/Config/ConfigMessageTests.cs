@@ -4,7 +4,7 @@ using Xunit;
 namespace HvMonitor.Tests.Reporter.Config;
 
 /// <summary>
-/// Every message of virt-who.md §2.8, from literal config text through the real file loader on a
+/// Every message of docs/virt-who-compatibility.md, "Validation messages", from literal config text through the real file loader on a
 /// temporary --sysroot: the drop-in file is /etc/virt-who.d/test.conf, its section is [test].
 /// </summary>
 public class ConfigMessageTests
@@ -40,7 +40,7 @@ public class ConfigMessageTests
         { "[test]\ntype=libvirt\nserver=h\nowner=o\n", "INFO: [test]: Protocol is not specified in libvirt url, using qemu+ssh://", true },
         { "[test]\ntype=libvirt\nserver=qemu+tcp://h\nowner=o\n", "INFO: [test]: Libvirt path is not specified in the url, using /system", true },
         { "[test]\ntype=libvirt\npassword=p\n", "INFO: [test]: Options 'password' set in test is useless for monitoring local libvirtd instance", true },
-        // decision 2: libvirt's encrypted_password is decrypted, so a missing key file is an error here too...
+        // docs/virt-who-compatibility.md, D2: libvirt's encrypted_password is decrypted, so a missing key file is an error here too...
         { "[test]\ntype=libvirt\nencrypted_password=b4f98c1c1879f21addfe45f94a05b8dd\n", "INFO: [test]: Options 'encrypted_password' set in test is useless for monitoring local libvirtd instance", false },
         // ...but, as virt-who, a value that is not hex only warns, before any key file is read
         { "[test]\ntype=libvirt\nencrypted_password=zz\n", "WARNING: [test]: Option \"encrypted_password\" cannot be decrypted, possibly corrupted", true },
@@ -56,7 +56,7 @@ public class ConfigMessageTests
         { "[test]\ntype=cbsd\nowner=o\nserver=h\n", "WARNING: [test]: Option \"server\" is not used by type cbsd (it reads the local CBSD)", true },
         { "[test]\ntype=cbsd\nowner=o\nhypervisor_id=hwuuid\n", "ERROR: [test]: Invalid option: \"hwuuid\" for hypervisor_id, use one of: (uuid, hostname)", false },
         // hv-monitor's own decisions and errors where virt-who crashes
-        { "[test]\ntype=libvirt\nserver=\nowner=o\n", "ERROR: [test]: \"server\" cannot be empty: remove it to read the local libvirt, or name the remote host (hv-monitor decision 3)", false },
+        { "[test]\ntype=libvirt\nserver=\nowner=o\n", "ERROR: [test]: \"server\" cannot be empty: remove it to read the local libvirt, or name the remote host", false },
         { "[test]\ntype=libvirt\nfilter_hosts=\"abc\n", "ERROR: [test]: Option \"filter_hosts\" cannot be parsed: Unterminated double quote sign", false },
         { "[test]\ntype=libvirt\nexclude_hosts='abc\n", "ERROR: [test]: Option \"exclude_hosts\" cannot be parsed: Unterminated single quote sign", false },
         { "[test]\ntype=libvirt\nowner=o\nrhsm_port=https\n", "ERROR: [test]: Option \"rhsm_port\" must be a port number, not \"https\"", false },

@@ -3,7 +3,7 @@ using Xunit;
 
 namespace HvMonitor.Tests.Reporter.Config;
 
-/// <summary>Python configparser's dialect as virt-who uses it (virt-who.md §2.2), as literal text.</summary>
+/// <summary>Python configparser's dialect as virt-who uses it (docs/virt-who-compatibility.md, "INI dialect"), as literal text.</summary>
 public class IniParserTests
 {
     private static IniDocument Parse(string text) => IniParser.Parse(text, "/etc/virt-who.d/x.conf");

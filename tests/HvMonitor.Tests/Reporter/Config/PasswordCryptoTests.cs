@@ -6,7 +6,7 @@ using Xunit;
 
 namespace HvMonitor.Tests.Reporter.Config;
 
-/// <summary>virt-who.md §2.13: AES-128-CBC with the key file's key and IV, and encrypt-password.</summary>
+/// <summary>docs/virt-who-compatibility.md, "Encrypted passwords": AES-128-CBC with the key file's key and IV, and encrypt-password.</summary>
 public class PasswordCryptoTests
 {
     private const string KeyText = "06a9214036b8a15b512e03d534120006\n3dafba429d9eb430b422da802c9fac41\n";

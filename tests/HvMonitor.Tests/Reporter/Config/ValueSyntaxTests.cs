@@ -4,7 +4,7 @@ using Xunit;
 
 namespace HvMonitor.Tests.Reporter.Config;
 
-/// <summary>Lists (§2.7), the libvirt server rewrite (§2.9 with decision 3) and the host filters (§2.11).</summary>
+/// <summary>Lists, the libvirt server rewrite (with D3) and the host filters (docs/virt-who-compatibility.md, "Values and lists", "The server URI", "Host filters").</summary>
 public class ValueSyntaxTests
 {
     [Theory]

@@ -5,7 +5,7 @@ using Xunit;
 
 namespace HvMonitor.Tests.Reporter.Print;
 
-/// <summary>-p's layout (virt-who.md §4.1) and Python json.dumps byte for byte.</summary>
+/// <summary>-p's layout (docs/virt-who-compatibility.md, "Print mode (-p)") and Python json.dumps byte for byte.</summary>
 public class PrintFormatTests
 {
     private static readonly DateTimeOffset Now = DateTimeOffset.UnixEpoch;

@@ -3,7 +3,7 @@ using Xunit;
 
 namespace HvMonitor.Tests.Reporter.Status;
 
-/// <summary>-s / -s -j layouts (virt-who.md §4.2–4.3).</summary>
+/// <summary>-s / -s -j layouts (docs/virt-who-compatibility.md, "Status mode (-s, -s -j)").</summary>
 public sealed class StatusFormatterTests
 {
     private static readonly ConfigurationStatus Good = new("esx conf", new StatusSide("qemu+ssh://h/system", null), "2026-11-22 04:30:15 UTC", 1, 16,

@@ -6,7 +6,7 @@ using Xunit;
 namespace HvMonitor.Tests.Collector.Backends.Cbsd;
 
 /// <summary>
-/// One test per defect of the Perl CBSD backend (reference cbsd.md section 12): each would fail with the
+/// One test per defect of the Perl CBSD backend (the README's "FreeBSD hosts" names them; the formats are in docs/cbsd.md): each would fail with the
 /// Perl behaviour, on the recorded FreeBSD 13 host (samples/cbsd/freebsd13-colour) or a variant of it.
 /// </summary>
 public class PerlDefectTests

@@ -5,7 +5,7 @@ using Xunit;
 
 namespace HvMonitor.Tests.Collector.Backends.Cbsd;
 
-/// <summary>Every real output pasted in public issues (/work/shared/reference/cbsd-wild, copied to samples/cbsd-wild) read by its parser.</summary>
+/// <summary>Every real output pasted in public issues (samples/cbsd-wild; their sources and formats in docs/cbsd.md) read by its parser.</summary>
 public class WildOutputTests
 {
     private static string Wild(string name)
