@@ -18,9 +18,6 @@ namespace HvMonitor.Exporter;
 /// </summary>
 public static class ExporterProgram
 {
-    public const int ExitUsage = 2;
-    public const int ExitFailed = 1;
-
     /// <param name="hooks">the end-to-end tests' hook, read once by <see cref="Program"/>.</param>
     public static int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, Shared.TestHooks hooks)
     {
@@ -33,19 +30,19 @@ public static class ExporterProgram
             if (options.Help || options.Version)
             {
                 stdout.WriteLine(options.Help ? ExporterOptions.Usage.TrimEnd() : "hv-monitor " + HelpText.Version);
-                return 0;
+                return Shared.ExitCodes.Ok;
             }
             web = options.WebConfigFile is { } file ? WebConfig.Load(file) : WebConfig.None;
         }
         catch (UsageException e)
         {
             stderr.WriteLine($"hv-monitor exporter: {e.Message} (try 'hv-monitor exporter --help')");
-            return ExitUsage;
+            return Shared.ExitCodes.Usage;
         }
         catch (WebConfigException e)
         {
             stderr.WriteLine($"hv-monitor exporter: --web.config.file {e.Message}");
-            return ExitUsage;
+            return Shared.ExitCodes.Usage;
         }
 
         var logLock = new Lock();
@@ -65,7 +62,7 @@ public static class ExporterProgram
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or ArgumentException)
             {
                 Log($"cannot load the TLS certificate {web.CertFile} and key {web.KeyFile}: {e.Message}");
-                return ExitFailed;
+                return Shared.ExitCodes.Failure;
             }
         }
 
@@ -150,12 +147,12 @@ public static class ExporterProgram
         catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or InvalidOperationException)
         {
             Log($"cannot listen on {options.ListenAddress}: {e.Message}");
-            return ExitFailed;
+            return Shared.ExitCodes.Failure;
         }
         Log($"listening on {options.ListenAddress} ({(certificate is null ? "http" : "https")}{(auth is null ? "" : ", basic auth")}), metrics at {options.TelemetryPath}");
         app.WaitForShutdown();
         Log("stopped");
-        return 0;
+        return Shared.ExitCodes.Ok;
     }
 
     /// <summary>The collection's families, then the exporter's own.</summary>

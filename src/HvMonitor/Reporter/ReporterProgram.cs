@@ -2,6 +2,7 @@ using HvMonitor.Reporter.Cli;
 using HvMonitor.Reporter.Config;
 using HvMonitor.Reporter.Logging;
 using HvMonitor.Reporter.Print;
+using HvMonitor.Shared;
 
 namespace HvMonitor.Reporter;
 
@@ -11,9 +12,6 @@ namespace HvMonitor.Reporter;
 /// </summary>
 public static class ReporterProgram
 {
-    public const int ExitOk = 0;
-    public const int ExitFailure = 1;
-    public const int ExitUsage = 2;
     /// <summary>EX_USAGE: the two bad flag combinations.</summary>
     public const int ExitBadCombination = 64;
 
@@ -33,21 +31,21 @@ public static class ReporterProgram
         {
             stderr.WriteLine(e.EncryptPassword ? ReportHelpText.EncryptPasswordUsage : ReportHelpText.Usage);
             stderr.WriteLine($"hv-monitor report{(e.EncryptPassword ? " encrypt-password" : "")}: error: {Shared.Text.UriCredentials.MaskPasswords(e.Message)}");
-            return ExitUsage;
+            return ExitCodes.Usage;
         }
         switch (options.Action)
         {
             case ReportAction.Help:
                 stdout.Write(ReportHelpText.Help);
                 stdout.WriteLine();
-                return ExitOk;
+                return ExitCodes.Ok;
             case ReportAction.EncryptPasswordHelp:
                 stdout.Write(ReportHelpText.EncryptPasswordHelp);
                 stdout.WriteLine();
-                return ExitOk;
+                return ExitCodes.Ok;
             case ReportAction.Version:
                 stdout.WriteLine("hv-monitor " + Shared.ProgramVersion.Text);
-                return ExitOk;
+                return ExitCodes.Ok;
             case ReportAction.EncryptPassword:
                 return EncryptPasswordCommand.Run(options, stdout, stderr, () => EncryptPasswordCommand.Prompt(stderr));
         }
@@ -65,7 +63,7 @@ public static class ReporterProgram
             if (e.IsUsage)
                 stderr.WriteLine(ReportHelpText.Usage);
             stderr.WriteLine($"hv-monitor report: error: {e.Message}");
-            return e.IsUsage ? ExitUsage : ExitFailure;
+            return e.IsUsage ? ExitCodes.Usage : ExitCodes.Failure;
         }
 
         var log = new TextWriterLog(stderr, LogLevel.Info);
@@ -78,7 +76,7 @@ public static class ReporterProgram
             // Exception messages in hv-monitor never carry a secret (Secret prints a mask); no stack trace either.
             log.Error($"Fatal error: {e.GetType().Name}: {e.Message}");
             Daemon.SystemdNotify.Status($"hv-monitor report failed: {e.Message}");
-            return ExitFailure;
+            return ExitCodes.Failure;
         }
     }
 
@@ -119,7 +117,7 @@ public static class ReporterProgram
         {
             log.Error(e.Message);
             Daemon.SystemdNotify.Status(e.Message); // systemd shows why the unit failed, as virt-who's does
-            return ExitFailure;
+            return ExitCodes.Failure;
         }
         foreach (var section in configuration.Sections)
         {
@@ -131,7 +129,7 @@ public static class ReporterProgram
         if (global.Print)
         {
             PrintMode.Run(configuration, stdout, log);
-            return ExitOk;
+            return ExitCodes.Ok;
         }
         var mode = global.Status ? ReportMode.Status : global.OneShot ? ReportMode.OneShot : ReportMode.Daemon;
         return SendModes.Run(configuration, mode, stdout, log, timing);

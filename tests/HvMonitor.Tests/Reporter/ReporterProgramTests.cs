@@ -131,7 +131,7 @@ public class ReporterProgramTests
         using var root = new TempSysroot();
         var old = root.Write("/recording/old-answer.txt", "$ cbsd bls\nkept\n");
         var (code, stdout, stderr) = Run(root, "-p", "--record", Path.GetDirectoryName(old)!);
-        Assert.Equal(ReporterProgram.ExitUsage, code);
+        Assert.Equal(HvMonitor.Shared.ExitCodes.Usage, code);
         Assert.Equal("", stdout);
         Assert.StartsWith("usage: hv-monitor report ", stderr);
         Assert.Contains($"hv-monitor report: error: --record {Path.GetDirectoryName(old)}: the directory is not empty; give a new or empty one", stderr);
@@ -145,7 +145,7 @@ public class ReporterProgramTests
         using var root = new TempSysroot();
         var file = root.Write("/recording", "a file, not a directory");
         var (code, _, stderr) = Run(root, "-p", "--record", file);
-        Assert.Equal(ReporterProgram.ExitFailure, code);
+        Assert.Equal(HvMonitor.Shared.ExitCodes.Failure, code);
         Assert.StartsWith($"hv-monitor report: error: cannot record into '{file}': ", stderr);
         Assert.DoesNotContain("usage:", stderr);
         Assert.DoesNotContain("Exception", stderr);

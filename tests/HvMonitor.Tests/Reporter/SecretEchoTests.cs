@@ -50,7 +50,7 @@ public class SecretEchoTests
         var stdout = new StringWriter();
         var stderr = new StringWriter();
         int code = ReporterProgram.Run(args, stdout, stderr);
-        Assert.Equal(ReporterProgram.ExitUsage, code);
+        Assert.Equal(HvMonitor.Shared.ExitCodes.Usage, code);
         Assert.Contains("error: unrecognized arguments", stderr.ToString());
         Assert.DoesNotContain("PW-SECRET", stderr.ToString() + stdout);
     }
