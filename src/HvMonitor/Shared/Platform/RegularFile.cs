@@ -16,22 +16,17 @@ public sealed class UnsuitableFileException(string path, string reason) : IOExce
 /// checked with fstat(2) to be a regular file after symlinks are followed (so /dev/zero, a FIFO, a socket or
 /// a directory is refused at once), and read only up to a size cap (a huge file is refused, not loaded).
 /// </summary>
-public static partial class RegularFile
+public static class RegularFile
 {
     /// <summary>Bigger than any virt-who, rhsm or key file we know by three orders of magnitude.</summary>
     public const int DefaultMaxBytes = 1024 * 1024;
 
-    private const int S_IFMT = 0xF000, S_IFREG = 0x8000, S_IFDIR = 0x4000, S_IFCHR = 0x2000, S_IFBLK = 0x6000, S_IFIFO = 0x1000, S_IFSOCK = 0xC000;
-    private const int ENOENT = 2, EACCES = 13, ENOTDIR = 20, ELOOP = 40;
+    private const int ENOENT = 2, EACCES = 13, ENOTDIR = 20;
+    // Too many levels of symbolic links: ELOOP, 40 on Linux and 62 on FreeBSD.
+    private static int ELOOP => OperatingSystem.IsFreeBSD() ? 62 : 40;
 
-    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int Open(string path, int flags);
-
-    [LibraryImport("libc", EntryPoint = "fstat", SetLastError = true)]
-    private static unsafe partial int FStat(SafeFileHandle fd, byte* buffer);
-
-    // O_RDONLY (0) | O_NONBLOCK | O_NOCTTY | O_CLOEXEC.
-    private static int OpenFlags => OperatingSystem.IsFreeBSD() ? 0x4 | 0x8000 | 0x100000 : 0x800 | 0x100 | 0x80000;
+    private static int OpenFlags =>
+        SafeOpen.Flags.ReadOnly | SafeOpen.Flags.NonBlock | SafeOpen.Flags.NoCtty | SafeOpen.Flags.CloseOnExec;
 
     /// <summary>The whole text (UTF-8, invalid bytes replaced), or an <see cref="IOException"/> whose message
     /// names the path and the reason: missing (<see cref="FileNotFoundException"/>), no permission
@@ -66,42 +61,41 @@ public static partial class RegularFile
         }
     }
 
-    private static unsafe SafeFileHandle OpenRegular(string path)
+    private static SafeFileHandle OpenRegular(string path)
     {
-        int fd = Open(path, OpenFlags);
+        int fd = SafeOpen.Open(path, OpenFlags, 0, out int errno);
         if (fd < 0)
         {
-            int errno = Marshal.GetLastPInvokeError();
             throw errno switch
             {
                 ENOENT or ENOTDIR => new FileNotFoundException($"No such file or directory: {path}", path),
                 EACCES => new UnauthorizedAccessException($"Permission denied: {path}"),
-                ELOOP => new UnsuitableFileException(path, "too many levels of symbolic links"),
+                _ when errno == ELOOP => new UnsuitableFileException(path, "too many levels of symbolic links"),
                 _ => new IOException($"{path}: {Marshal.GetPInvokeErrorMessage(errno)}"),
             };
         }
         var handle = new SafeFileHandle(fd, ownsHandle: true);
-        // struct stat differs by platform, but st_mode's file-type bits sit in the 16 bits at offset 24
-        // (Linux x86-64, FreeBSD) or 16 (Linux on other 64-bit CPUs: the generic layout); both little-endian.
-        byte* stat = stackalloc byte[512];
-        if (FStat(handle, stat) != 0)
+        FileKind kind;
+        try
         {
-            int errno = Marshal.GetLastPInvokeError();
-            handle.Dispose();
-            throw new IOException($"{path}: {Marshal.GetPInvokeErrorMessage(errno)}");
+            // What is checked is the open descriptor, so what is read is what was checked.
+            kind = FileStat.Of(handle).Kind;
         }
-        int offset = OperatingSystem.IsLinux() && RuntimeInformation.ProcessArchitecture != Architecture.X64 ? 16 : 24;
-        int type = *(ushort*)(stat + offset) & S_IFMT;
-        if (type == S_IFREG)
+        catch (IOException e)
+        {
+            handle.Dispose();
+            throw new IOException($"{path}: {e.Message}", e);
+        }
+        if (kind == FileKind.Regular)
             return handle;
         handle.Dispose();
-        string what = type switch
+        string what = kind switch
         {
-            S_IFDIR => "a directory",
-            S_IFCHR => "a character device",
-            S_IFBLK => "a block device",
-            S_IFIFO => "a FIFO",
-            S_IFSOCK => "a socket",
+            FileKind.Directory => "a directory",
+            FileKind.CharacterDevice => "a character device",
+            FileKind.BlockDevice => "a block device",
+            FileKind.Fifo => "a FIFO",
+            FileKind.Socket => "a socket",
             _ => "a special file",
         };
         throw new UnsuitableFileException(path, $"{what}, not a regular file");
