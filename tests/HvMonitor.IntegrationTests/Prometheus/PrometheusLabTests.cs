@@ -123,6 +123,28 @@ public sealed class PrometheusLabTests
         Assert.Contains("hv_monitor_up 1\n", after);
     }
 
+    [Fact]
+    public void AfterALibvirtdRestartTheExporterReconnectsOnItsOwn()
+    {
+        using var labLock = Reporter.Daemon.LabLock.Hold(); // it restarts libvirtd
+        int port = Daemon.FreePort();
+        using var exporter = Exporter.Start(port, "--uri", Uri);
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        var url = $"http://127.0.0.1:{port}/metrics";
+        string text = "";
+        exporter.WaitFor(() => (text = Web.GetString(http, url)).Contains("hv_monitor_up 1\n", StringComparison.Ordinal), TimeSpan.FromSeconds(60), "a first good scrape");
+        double Connects(string t) => double.Parse(t.Split('\n').Single(l => l.StartsWith("hv_monitor_exporter_libvirt_connects_total ", StringComparison.Ordinal)).Split(' ')[1], CultureInfo.InvariantCulture);
+        Assert.Equal(1, Connects(text));
+
+        Reporter.Daemon.LabEventTests.RestartLibvirtd();
+
+        // The kept connection died with the old libvirtd: the same exporter process opens a new one by itself.
+        exporter.WaitFor(() => (text = Web.GetString(http, url)).Contains("hv_monitor_up 1\n", StringComparison.Ordinal)
+            && text.Contains("hv_monitor_collection_complete 1\n", StringComparison.Ordinal), TimeSpan.FromSeconds(60), "a complete scrape after the restart");
+        Assert.True(Connects(text) >= 2, text);
+        Assert.Contains("vm=\"hvm-alpha\"", text);
+    }
+
     private static Dictionary<string, double> Values(PrometheusServer prometheus, string metric) =>
         prometheus.Query(metric + "{job=\"hv\"}").Where(r => Ours(r.Labels["vm"])).ToDictionary(r => r.Labels["vm"], r => r.Value);
 

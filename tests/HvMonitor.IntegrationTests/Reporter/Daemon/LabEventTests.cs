@@ -127,7 +127,7 @@ public sealed class LabEventTests : StandInCandlepinTest
     /// shared lab lock for its whole life and block every other lab user. So lab.sh is started with every
     /// descriptor above stderr closed, and the test checks that libvirtd holds no lock file.
     /// </summary>
-    private static void RestartLibvirtd()
+    internal static void RestartLibvirtd()
     {
         var pid = int.Parse(File.ReadAllText("/run/libvirtd.pid").Trim(), CultureInfo.InvariantCulture);
         Shell.Check("kill", "-TERM", pid.ToString(CultureInfo.InvariantCulture));
