@@ -107,11 +107,17 @@ public static class ReporterProgram
         if (global.Status && !global.Debug)
             log.Minimum = LogLevel.Error + 1;
 
-        ApplySystemEnvironment(general, log);
+        // What is logged from here until the log file opens goes into the file too (SendModes), as in virt-who.
+        var startup = new UntilTakenLog();
+        foreach (var (level, message) in early.Lines)
+            startup.Write(level, message);
+        IReporterLog toStderrAndFile = new TeeLog(log, startup);
+
+        ApplySystemEnvironment(general, toStderrAndFile);
         ReporterConfiguration configuration;
         try
         {
-            configuration = new ConfigurationLoader(paths, log) { CbsdCommands = () => probes.Commands(ReportSourceFactory.HostCommands) }.LoadSources(general, global);
+            configuration = new ConfigurationLoader(paths, toStderrAndFile) { CbsdCommands = () => probes.Commands(ReportSourceFactory.HostCommands) }.LoadSources(general, global);
         }
         catch (ConfigurationException e)
         {
@@ -121,10 +127,10 @@ public static class ReporterProgram
         }
         foreach (var section in configuration.Sections)
         {
-            log.Info($"Using config named '{section.Name}'");
-            log.Info($"Using configuration \"{section.Name}\" (\"{section.Settings.Type}\" mode)");
+            toStderrAndFile.Info($"Using config named '{section.Name}'");
+            toStderrAndFile.Info($"Using configuration \"{section.Name}\" (\"{section.Settings.Type}\" mode)");
         }
-        log.Info($"Using reporter_id='{global.ReporterId}'");
+        toStderrAndFile.Info($"Using reporter_id='{global.ReporterId}'");
 
         if (global.Print)
         {
@@ -132,7 +138,7 @@ public static class ReporterProgram
             return ExitCodes.Ok;
         }
         var mode = global.Status ? ReportMode.Status : global.OneShot ? ReportMode.OneShot : ReportMode.Daemon;
-        return SendModes.Run(configuration, mode, stdout, log, timing);
+        return SendModes.Run(configuration, mode, stdout, log, timing, startup.Take());
     }
 
     /// <summary>

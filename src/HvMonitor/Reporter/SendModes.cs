@@ -18,11 +18,15 @@ public enum ReportMode { OneShot, Daemon, Status }
 public static class SendModes
 {
     /// <param name="timing">virt-who's waits; shorter only in end-to-end tests (<see cref="Shared.TestHooks"/>, read by Program).</param>
-    public static int Run(ReporterConfiguration configuration, ReportMode mode, TextWriter stdout, IReporterLog stderrLog, ReporterTiming timing)
+    /// <param name="startup">what was logged (to stderr) before the log file opened: written into the file first.</param>
+    public static int Run(ReporterConfiguration configuration, ReportMode mode, TextWriter stdout, IReporterLog stderrLog, ReporterTiming timing,
+        IReadOnlyList<(LogLevel Level, string Message)> startup)
     {
         var global = configuration.Global;
         var minimum = global.Debug ? LogLevel.Debug : LogLevel.Info;
         using var file = new ReporterLogFiles(global.LogDir, global.LogFile, global.LogPerConfig, minimum, stderrLog, configuration.Paths.Under);
+        foreach (var (level, message) in startup)
+            file.Write(level, message);
         IReporterLog log = mode == ReportMode.Status && !global.Debug ? file : new TeeLog(stderrLog, file);
         var options = new ReporterRunOptions(TimeSpan.FromSeconds(global.Interval), global.ReporterId, configuration.Paths, timing);
         var sections = Sections(configuration);

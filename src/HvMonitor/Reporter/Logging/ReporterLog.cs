@@ -75,6 +75,33 @@ public sealed class MemoryLog : IReporterLog
     }
 }
 
+/// <summary>
+/// Keeps the lines logged until <see cref="Take"/>, and nothing after: what the configuration and the sources said
+/// before the log file was open goes into that file too once it is, as in virt-who, whose file handler exists from the
+/// start. Bounded by what one start can log (the configuration files are capped).
+/// </summary>
+public sealed class UntilTakenLog : IReporterLog
+{
+    private List<(LogLevel Level, string Message)>? _lines = [];
+    private readonly Lock _lock = new();
+
+    public void Write(LogLevel level, string message)
+    {
+        lock (_lock) _lines?.Add((level, message));
+    }
+
+    /// <summary>The lines kept so far; from now on nothing is kept.</summary>
+    public IReadOnlyList<(LogLevel Level, string Message)> Take()
+    {
+        lock (_lock)
+        {
+            var lines = _lines ?? [];
+            _lines = null;
+            return lines;
+        }
+    }
+}
+
 /// <summary>Sends every line to several logs (stderr and a log file); a named part's lines go to each log's
 /// log for that name (stderr, and that part's own file with log_per_config).</summary>
 public sealed class TeeLog(params IReporterLog[] logs) : IReporterLog, INamedLogs

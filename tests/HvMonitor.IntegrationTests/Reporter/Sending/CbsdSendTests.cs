@@ -105,6 +105,10 @@ public sealed class CbsdSendTests : StandInCandlepinTest
         {
             Assert.Equal(["hvm.log"], files);
             var all = File.ReadAllText(Path.Combine(dir, "hvm.log"));
+            // What was logged before the file opened is in it too, first, as in virt-who's log.
+            int usingConfig = all.IndexOf("[INFO] Using config named 'bsd'", StringComparison.Ordinal);
+            Assert.InRange(usingConfig, 0, all.IndexOf("Report for config", StringComparison.Ordinal));
+            Assert.Contains("[INFO] Using reporter_id='test-reporter'", all);
             Assert.Contains("[INFO] Report for config \"bsd\" gathered", all);
             Assert.Contains("Sending updated Host-to-guest mapping", all);
             return;
@@ -116,7 +120,8 @@ public sealed class CbsdSendTests : StandInCandlepinTest
         Assert.Matches("^virtwho\\.destination_-?[0-9]+\\.log$", files[0]);
         var main = File.ReadAllText(Path.Combine(dir, files[1]));
         var destination = File.ReadAllText(Path.Combine(dir, files[0]));
-        // the sources' lines (lines logged before the file is opened reach stderr only, as before)
+        // the sources' lines, and what was logged before the file opened (the configuration's)
+        Assert.Contains("[INFO] Using config named 'second'", main);
         Assert.Contains("[INFO] Report for config \"bsd\" gathered", main);
         Assert.Contains("[INFO] Report for config \"second\" gathered", main);
         Assert.DoesNotContain("Sending updated Host-to-guest mapping", main);
