@@ -57,13 +57,13 @@ public sealed class SharedCollection(ExporterOptions options, Action<string> log
             return new Scrape(new PrometheusCollection(hv, [], null, [stuck], Up: false, Complete: false, clock.Elapsed.TotalSeconds), null, stuck);
         }
         Interlocked.Increment(ref _collections);
-        var result = Run(hv, options.Timeout);
+        var result = Run(options.Timeout);
         if (result.Envelope.Error != Collector.Model.ErrorCodes.None && UsesConnection && clock.Elapsed < options.Timeout / 2
             && Volatile.Read(ref _busyWorkers) == 0)
         {
             // The kept connection may be dead (libvirtd restarted): a fresh one, once, with the time that is left.
             DropConnection();
-            result = Run(hv, options.Timeout - clock.Elapsed);
+            result = Run(options.Timeout - clock.Elapsed);
         }
         if (result.Envelope.Error != Collector.Model.ErrorCodes.None)
             log("collection failed: " + result.Envelope.ErrorString);
@@ -74,17 +74,15 @@ public sealed class SharedCollection(ExporterOptions options, Action<string> log
 
     private bool UsesConnection => options.Backend == BackendKind.Libvirt && options.ReplayDirectory is null;
 
-    private CollectionResult Run(string hv, TimeSpan timeout) =>
+    private CollectionResult Run(TimeSpan timeout) =>
         CollectionRun.Run(options.Backend, deadline => new TrackedBackend(CreateBackend(deadline), this), timeout);
 
     private IHypervisorBackend CreateBackend(CancellationToken deadline)
     {
         if (!UsesConnection)
             return BackendRegistry.Create(options.Backend, options.Settings, deadline);
-        ILibvirtSource source = new LiveLibvirtSource(Connection) { ExtraStatsGroups = Shared.Libvirt.Native.LibvirtNative.StatsVcpu };
-        // The end-to-end tests' hook, as BackendRegistry applies it for the collector.
-        if (options.Settings.TestHooks.StallAfterDomains is int domains)
-            source = new StallingLibvirtSource(source, domains, deadline);
+        var live = new LiveLibvirtSource(Connection) { ExtraStatsGroups = Shared.Libvirt.Native.LibvirtNative.StatsVcpu };
+        var source = StallingLibvirtSource.Apply(live, options.Settings.TestHooks, deadline);
         return new LibvirtBackend(source, new Collector.Procfs.ProcReader(new Collector.Procfs.LiveProcFileSystem(options.Settings.ProcRoot)));
     }
 

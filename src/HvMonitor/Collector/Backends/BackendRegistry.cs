@@ -53,8 +53,7 @@ public static class BackendRegistry
                 ILibvirtSource libvirt = probes.Replay is { } replay ? new ReplayLibvirtSource(replay)
                     : probes.Recording is { } recording ? new RecordingLibvirtSource(live, recording)
                     : live;
-                if (settings.TestHooks.StallAfterDomains is int domains)
-                    libvirt = new StallingLibvirtSource(libvirt, domains, cancellation);
+                libvirt = StallingLibvirtSource.Apply(libvirt, settings.TestHooks, cancellation);
                 return new LibvirtBackend(libvirt, new ProcReader(ProcFiles(settings.ProcRoot, probes)));
             case BackendKind.Cbsd:
                 var locations = CommandLocations.FreeBsdDefaults;

@@ -11,6 +11,11 @@ public sealed class StallingLibvirtSource(ILibvirtSource inner, int domains, Can
 {
     private int _asked;
 
+    /// <summary><paramref name="source"/> as the hooks want it: stalling when <see cref="Shared.TestHooks.StallAfterDomains"/>
+    /// is set (only in the end-to-end tests), else itself. The one place the hook is applied, for the collector and the exporter.</summary>
+    public static ILibvirtSource Apply(ILibvirtSource source, Shared.TestHooks hooks, CancellationToken deadline) =>
+        hooks.StallAfterDomains is int domains ? new StallingLibvirtSource(source, domains, deadline) : source;
+
     public IReadOnlyList<DomainStats> AllDomainStats() => inner.AllDomainStats();
 
     /// <summary>The first call of each domain's work: where a stalled libvirtd would leave it waiting.</summary>
