@@ -53,6 +53,12 @@ count() { # WORD
         }
         END { print n + 0 }' artifacts/test-output.txt
 }
+# CI shows only the end of this output: repeat each failed test there, with its message (bounded), so
+# that a red run says what broke without the whole log.
+awk '
+    /^  Failed [^ ]/ { keep = 1; lines = 0; print "" }
+    /^  (Passed|Skipped) [^ ]/ || /^\[xUnit/ || /^Test Run / { keep = 0 }
+    keep && lines++ < 40 { print }' artifacts/test-output.txt
 passed=$(count Passed)
 failed=$(count Failed)
 echo "${passed:-0} passed, ${failed:-0} failed"

@@ -16,7 +16,10 @@ public sealed partial class FileLock : IDisposable
     private const int EACCES = 13, EPERM = 1;
 
     /// <summary>rw-r--r-- when the file is created: flock needs no write access, so any user who can read it can lock it.</summary>
-    private const int CreateMode = 0b110_100_100;
+    public const int SharedMode = 0b110_100_100;
+
+    /// <summary>rw------- when the file is created: only its owner (root) can lock it, so no other user can hold it to block a start.</summary>
+    public const int OwnerOnlyMode = 0b110_000_000;
 
     private readonly SafeFileHandle _file;
 
@@ -34,9 +37,9 @@ public sealed partial class FileLock : IDisposable
     /// null when another process kept the lock that long. Its directory must exist: a missing or unwritable
     /// directory is an <see cref="IOException"/> or <see cref="UnauthorizedAccessException"/> naming the path.
     /// </summary>
-    public static FileLock? TryAcquire(string path, TimeSpan wait)
+    public static FileLock? TryAcquire(string path, TimeSpan wait, int createMode = SharedMode)
     {
-        int fd = SafeOpen.Open(path, OpenFlags, CreateMode, out int errno);
+        int fd = SafeOpen.Open(path, OpenFlags, createMode, out int errno);
         if (fd < 0)
         {
             var message = $"cannot open {path}: {Marshal.GetPInvokeErrorMessage(errno)}";
