@@ -71,9 +71,13 @@ public sealed class ForeignChurn : IDisposable
     public const string Prefix = "other-hvmtest-churn";
     private readonly Process _script;
 
-    public ForeignChurn()
+    private readonly string _prefix;
+
+    /// <param name="prefix">Another prefix gives a second churn beside the one every lab test has.</param>
+    public ForeignChurn(string prefix = Prefix)
     {
-        var psi = new ProcessStartInfo("bash", [Path.Combine(RepoPaths.Root, "tests", "lab", "foreign-churn.sh"), Prefix])
+        _prefix = prefix;
+        var psi = new ProcessStartInfo("bash", [Path.Combine(RepoPaths.Root, "tests", "lab", "foreign-churn.sh"), prefix])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -96,8 +100,8 @@ public sealed class ForeignChurn : IDisposable
         }
         foreach (var n in new[] { 0, 1, 2 })
         {
-            Shell.Run("virsh", "-q", "-c", LabFixture.Uri, "destroy", $"{Prefix}-{n}");
-            Shell.Run("virsh", "-q", "-c", LabFixture.Uri, "undefine", $"{Prefix}-{n}");
+            Shell.Run("virsh", "-q", "-c", LabFixture.Uri, "destroy", $"{_prefix}-{n}");
+            Shell.Run("virsh", "-q", "-c", LabFixture.Uri, "undefine", $"{_prefix}-{n}");
         }
         _script.Dispose();
     }

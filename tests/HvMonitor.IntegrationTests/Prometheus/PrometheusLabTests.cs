@@ -57,7 +57,8 @@ public sealed class PrometheusLabTests
             Assert.Equal(GroundTruth.Virsh(Uri, "domuuid", name).Trim(), uuids[name]);
             var info = GroundTruth.Virsh(Uri, "dominfo", name);
             Assert.Equal(double.Parse(Field(info, "CPU(s)"), CultureInfo.InvariantCulture), vcpus[name]);
-            Assert.Equal(ulong.Parse(Field(info, "Max memory").Split(' ')[0], CultureInfo.InvariantCulture) * 1024, (ulong)memory[name]);
+            var maxMemory = ulong.Parse(Field(info, "Max memory").Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
+            Assert.True(maxMemory == (ulong)memory[name], $"{name} ({state}): hv_monitor_vm_memory_bytes {memory[name]}, virsh's Max memory {maxMemory}");
             for (int i = 0; i < (int)s.U("block.count"); i++)
             {
                 if (s.TryGetValue($"block.{i}.capacity", out var cap))

@@ -111,16 +111,20 @@ public sealed unsafe partial class LibvirtConnection
 
     /// <summary>
     /// Every domain as virt-who lists them: running ones by ID (virConnectListDomains order), then defined
-    /// ones (virConnectListDefinedDomains order), skipping the all-zero UUID (Xen's Domain-0). UUIDs and
-    /// states come from one virConnectGetAllDomainStats(STATE) call instead of virt-who's three calls per
-    /// domain; a domain that vanished between the calls is skipped, as virt-who skips VIR_ERR_NO_DOMAIN.
+    /// ones (virConnectListDefinedDomains order), skipping the all-zero UUID (Xen's Domain-0). Which domains there
+    /// are, with their UUIDs and states, comes from one virConnectGetAllDomainStats(STATE) call, a single snapshot,
+    /// instead of virt-who's three calls per domain; the two lists only give the order. virt-who takes the set from
+    /// the lists, each a count and then a fetch of that many: a domain started or defined between the two calls (or
+    /// moving from one list to the other between them) pushes another, which may be any domain, out of the answer.
+    /// Here such a domain is still reported, after the listed ones of its kind; a domain that vanished between the
+    /// calls is skipped, as virt-who skips VIR_ERR_NO_DOMAIN.
     /// </summary>
     public IReadOnlyList<DomainIdentity> ListDomainsByIdThenDefined()
     {
         var ids = ListRunningIds();
         var names = ListDefinedNames();
-        var byId = new Dictionary<uint, DomainIdentity>();
-        var byName = new Dictionary<string, DomainIdentity>(StringComparer.Ordinal);
+        var running = new List<(uint Id, DomainIdentity Domain)>();
+        var defined = new List<(string Name, DomainIdentity Domain)>();
         using (var stats = GetAllDomainStats(StatsState, 0))
         {
             byte* buffer = stackalloc byte[37];
@@ -129,21 +133,31 @@ public sealed unsafe partial class LibvirtConnection
                 if (virDomainGetUUIDString(record.Domain.Pointer, buffer) < 0)
                     throw new LibvirtException($"reading the UUID of domain '{record.Stats.Name}' failed: {LastError()}");
                 var uuid = Marshal.PtrToStringUTF8((IntPtr)buffer)!.ToLowerInvariant();
+                if (uuid == ZeroUuid)
+                    continue;
                 var identity = new DomainIdentity(uuid, (int)(record.Stats.UInt64("state.state") ?? 0));
                 uint id = virDomainGetID(record.Domain.Pointer);
                 if (id != uint.MaxValue)
-                    byId[id] = identity;
-                byName[record.Stats.Name] = identity;
+                    running.Add((id, identity));
+                else
+                    defined.Add((record.Stats.Name, identity));
             }
         }
-        var result = new List<DomainIdentity>(ids.Length + names.Length);
-        foreach (var id in ids)
-            if (byId.TryGetValue((uint)id, out var d) && d.Uuid != ZeroUuid)
-                result.Add(d);
-        foreach (var name in names)
-            if (byName.TryGetValue(name, out var d) && d.Uuid != ZeroUuid)
-                result.Add(d);
-        return result;
+        var idOrder = Positions(ids.Select(i => (uint)i));
+        var nameOrder = Positions(names);
+        return
+        [
+            .. running.OrderBy(d => idOrder.GetValueOrDefault(d.Id, int.MaxValue)).ThenBy(d => d.Id).Select(d => d.Domain),
+            .. defined.OrderBy(d => nameOrder.GetValueOrDefault(d.Name, int.MaxValue)).ThenBy(d => d.Name, StringComparer.Ordinal).Select(d => d.Domain),
+        ];
+    }
+
+    private static Dictionary<T, int> Positions<T>(IEnumerable<T> items) where T : notnull
+    {
+        var positions = new Dictionary<T, int>();
+        foreach (var item in items)
+            positions.TryAdd(item, positions.Count);
+        return positions;
     }
 
     private const string ZeroUuid = "00000000-0000-0000-0000-000000000000";
