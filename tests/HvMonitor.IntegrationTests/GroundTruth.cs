@@ -89,5 +89,20 @@ public static partial class GroundTruth
         return ulong.Parse(line[(key.Length + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
     }
 
+    /// <summary>
+    /// The lab's libvirtd, from the pid file it writes (lab.sh reads the same one), checked to be alive and named
+    /// libvirtd. Not `pidof -s libvirtd`: while a guest starts, libvirtd's forked child is named libvirtd too until it
+    /// execs QEMU, and other users' guests start all the time (ForeignChurn); stopping that child instead of the
+    /// daemon once made a hung-libvirtd test see a daemon that answered.
+    /// </summary>
+    public static int LibvirtdPid()
+    {
+        var pid = int.Parse(File.ReadAllText("/run/libvirtd.pid").Trim(), CultureInfo.InvariantCulture);
+        var comm = File.ReadAllText($"/proc/{pid}/comm").Trim();
+        if (comm != "libvirtd")
+            throw new InvalidOperationException($"/run/libvirtd.pid names {pid}, which is '{comm}', not libvirtd");
+        return pid;
+    }
+
     public static long ClockTicks => long.Parse(Shell.Check("getconf", "CLK_TCK").Trim(), CultureInfo.InvariantCulture);
 }

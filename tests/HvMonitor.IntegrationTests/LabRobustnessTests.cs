@@ -79,7 +79,7 @@ public sealed class LabRobustnessTests
     [Fact]
     public void AHungDaemonCannotHoldTheRunPastTheDeadline()
     {
-        var pid = int.Parse(Shell.Check("pidof", "-s", "libvirtd").Trim(), CultureInfo.InvariantCulture);
+        var pid = GroundTruth.LibvirtdPid();
         Shell.Check("kill", "-STOP", pid.ToString(CultureInfo.InvariantCulture));
         CommandResult r;
         var clock = Stopwatch.StartNew();

@@ -7,12 +7,12 @@
 # Single-quote a word for the recorded command line (lab names contain no single quotes).
 sq() { printf "'%s'" "$1"; }
 
-# FILE COMMAND: first line "# COMMAND", then exactly what COMMAND printed. The command string is what
+# FILE COMMAND: first line "$ COMMAND", then exactly what COMMAND printed. The command string is what
 # gets executed, so the header can never drift from what produced the output.
 record() {
     local file="$SAMPLES_DIR/$1" cmd=$2
     {
-        printf '# %s\n' "$cmd"
+        printf '$ %s\n' "$cmd"
         bash -c "set -o pipefail; $cmd"
     } >"$file" || die "recording '$cmd' failed"
     log "recorded $1"
@@ -73,9 +73,27 @@ cmd_record_samples() {
     record proc-stat-hvm-lab-two.txt "cat /proc/$pid/stat"
     record proc-status-hvm-lab-two.txt "cat /proc/$pid/status"
 
+    record_job_held_stats
+
     record proc-uptime.txt "cat /proc/uptime"
     record proc-meminfo-head.txt "cat /proc/meminfo | head -3"
     record getconf-clk-tck.txt "getconf CLK_TCK"
+}
+
+# The record libvirt makes without the domain's job: --nowait does not wait for a job another client holds. Here
+# the holder is a query stuck on hvm-alpha's stopped QEMU (SIGSTOP), resumed straight after, whatever happens.
+record_job_held_stats() {
+    local pid holder
+    pid="$(qemu_pid "hvm-alpha")"
+    kill -STOP "$pid"
+    # shellcheck disable=SC2064 # the pid is meant to be expanded now
+    trap "kill -CONT $pid" RETURN
+    timeout 20 virsh -r -c "$URI" domstats --raw hvm-alpha >/dev/null 2>&1 &
+    holder=$!
+    sleep 1
+    record domstats-nowait-job-held.txt "virsh -r -c $URI domstats --raw --state --balloon --interface --block --nowait hvm-alpha"
+    kill -CONT "$pid"
+    wait "$holder" || true
 }
 
 # ---------------------------------------------------------------------------------------------------

@@ -96,7 +96,7 @@ public sealed class PrometheusLabTests
         var url = $"http://127.0.0.1:{port}/metrics";
         exporter.WaitFor(() => Web.GetString(http, url).Contains("hv_monitor_up 1\n", StringComparison.Ordinal), TimeSpan.FromSeconds(60), "a first good scrape");
 
-        var pid = Shell.Check("pidof", "-s", "libvirtd").Trim();
+        var pid = GroundTruth.LibvirtdPid().ToString(CultureInfo.InvariantCulture);
         string during, after;
         var clock = Stopwatch.StartNew();
         Shell.Check("kill", "-STOP", pid);

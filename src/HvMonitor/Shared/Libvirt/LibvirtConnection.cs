@@ -151,6 +151,17 @@ public sealed unsafe partial class LibvirtConnection : IDisposable
         return new DomainStatsList(records, n);
     }
 
+    /// <summary>One domain's stats record (virDomainListGetStats over that domain alone). Null when the domain is gone.</summary>
+    public DomainStats? GetDomainStats(DomainHandle domain, string domainName, uint statsGroups, uint flags)
+    {
+        var domains = stackalloc IntPtr[2] { domain.Pointer, IntPtr.Zero };
+        int n = virDomainListGetStats(domains, statsGroups, out var records, flags);
+        if (n < 0)
+            throw new LibvirtException($"reading the stats of domain '{domainName}' failed: {LastError()}");
+        using var list = new DomainStatsList(records, n);
+        return list.Items.Length == 0 ? null : list.Items[0].Stats;
+    }
+
     public string GetXmlDescription(DomainHandle domain, string domainName) => GetXmlDescription(domain, domainName, out _);
 
     /// <summary>The domain's XML; <paramref name="replaced"/> tells that invalid UTF-8 in it was replaced by U+FFFD.</summary>

@@ -129,7 +129,7 @@ public sealed class LabEventTests : StandInCandlepinTest
     /// </summary>
     internal static void RestartLibvirtd()
     {
-        var pid = int.Parse(File.ReadAllText("/run/libvirtd.pid").Trim(), CultureInfo.InvariantCulture);
+        var pid = GroundTruth.LibvirtdPid();
         Shell.Check("kill", "-TERM", pid.ToString(CultureInfo.InvariantCulture));
         var until = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (Directory.Exists($"/proc/{pid}") && DateTime.UtcNow < until)

@@ -16,6 +16,12 @@ public interface ILibvirtSource : IDisposable
     /// </summary>
     IReadOnlyList<DomainStats> AllDomainStats();
 
+    /// <summary>
+    /// A domain listed by <see cref="AllDomainStats"/>: its stats record asked again, the same way (NOWAIT). Null when the
+    /// domain is gone. Throws <see cref="LibvirtException"/>.
+    /// </summary>
+    DomainStats? DomainStatsAgain(string domain);
+
     /// <summary>A domain listed by <see cref="AllDomainStats"/>: its XML description (never a VNC password). Throws <see cref="LibvirtException"/>.</summary>
     string DomainXml(string domain);
 
@@ -68,6 +74,9 @@ public sealed class LiveLibvirtSource(string? uri) : ILibvirtSource
         }
         return list.Items.Select(i => i.Stats).ToList();
     }
+
+    public DomainStats? DomainStatsAgain(string domain) =>
+        Connection().GetDomainStats(Handle(domain), domain, LibvirtBackend.StatsGroups | ExtraStatsGroups, Shared.Libvirt.Native.LibvirtNative.StatsNoWait);
 
     public string DomainXml(string domain) => Connection().GetXmlDescription(Handle(domain), domain);
 

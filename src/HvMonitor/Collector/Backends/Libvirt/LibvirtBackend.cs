@@ -55,7 +55,7 @@ public sealed class LibvirtBackend(ILibvirtSource libvirt, ProcReader proc) : IH
         int done = 0;
         Parallel.ForEach(list, parallel, stats =>
         {
-            sink.Add(CollectOneSafely(stats, sink, BridgeOf));
+            sink.Add(CollectOneSafely(stats, sink, BridgeOf, cancellation));
             // Parsing each domain's XML leaves ~15 KiB of garbage, and the runtime sizes its first
             // generation from the CPU cache (tens of MiB), so a big host's garbage would all be
             // resident at once before the first collection. A young-generation collection every
@@ -91,13 +91,13 @@ public sealed class LibvirtBackend(ILibvirtSource libvirt, ProcReader proc) : IH
     /// record with a warning, and the other domains are collected as usual. Only a replay that lacks an answer
     /// stops the run: the recording does not match this program.
     /// </summary>
-    private VmFacts CollectOneSafely(DomainStats stats, CollectionSink sink, Func<string, string?> bridgeOf)
+    private VmFacts CollectOneSafely(DomainStats stats, CollectionSink sink, Func<string, string?> bridgeOf, CancellationToken cancellation)
     {
         if (HasReplacedText(stats))
             sink.Warn($"domain '{stats.Name}': its name or a disk name or path from libvirt is not valid UTF-8; invalid bytes are reported as U+FFFD");
         try
         {
-            return CollectOne(stats, sink, bridgeOf);
+            return CollectOne(stats, sink, bridgeOf, cancellation);
         }
         catch (Exception e) when (e is not (OperationCanceledException or ReplayMissingException))
         {
@@ -107,7 +107,7 @@ public sealed class LibvirtBackend(ILibvirtSource libvirt, ProcReader proc) : IH
     }
 
     /// <summary>One domain: every call that fails becomes a warning and the domain is still reported.</summary>
-    private VmFacts CollectOne(DomainStats stats, CollectionSink sink, Func<string, string?> bridgeOf)
+    private VmFacts CollectOne(DomainStats stats, CollectionSink sink, Func<string, string?> bridgeOf, CancellationToken cancellation)
     {
         string name = stats.Name;
         DomainConfig? config = null;
@@ -122,6 +122,10 @@ public sealed class LibvirtBackend(ILibvirtSource libvirt, ProcReader proc) : IH
         {
             sink.Warn($"domain '{name}': {e.Message}");
         }
+
+        bool disksKnown = true;
+        if (HasQemuProcess(stats, config) && LibvirtFactsBuilder.LacksMonitorFigures(stats))
+            stats = AskAgain(stats, config, sink, cancellation, out disksKnown);
 
         ulong snapshots = 0;
         try
@@ -150,7 +154,47 @@ public sealed class LibvirtBackend(ILibvirtSource libvirt, ProcReader proc) : IH
             }
         }
 
-        return LibvirtFactsBuilder.Build(stats, config, snapshots, process, bridgeOf);
+        return LibvirtFactsBuilder.Build(stats, config, snapshots, process, bridgeOf, disksKnown);
+    }
+
+    /// <summary>Pauses before each new ask (1.55 s in all): another client's query holds a domain's job for milliseconds.</summary>
+    private static readonly int[] AskAgainDelaysMs = [50, 100, 200, 400, 800];
+
+    /// <summary>
+    /// The bulk call made this running domain's record without its job (<see cref="LibvirtFactsBuilder.LacksMonitorFigures"/>):
+    /// another client (virsh, virt-manager, a backup) held it at that instant. Zeros in its place would read as every
+    /// disk emptied and every counter reset for one poll, so the domain is asked again a few times, still never
+    /// waiting on the job inside libvirt: a QEMU that does not answer its monitor keeps its job for as long as it
+    /// hangs, and libvirt's own wait (30 s) would hold this run, and every exporter scrape behind it. Still without
+    /// the figures, the disks are left out of this run with a warning.
+    /// </summary>
+    private DomainStats AskAgain(DomainStats stats, DomainConfig? config, CollectionSink sink, CancellationToken cancellation, out bool disksKnown)
+    {
+        disksKnown = true;
+        foreach (int delay in AskAgainDelaysMs)
+        {
+            if (cancellation.WaitHandle.WaitOne(delay))
+                break;
+            DomainStats? again;
+            try
+            {
+                again = libvirt.DomainStatsAgain(stats.Name);
+            }
+            catch (Exception e) when (e is LibvirtException or FormatException)
+            {
+                sink.Warn($"domain '{stats.Name}': {e.Message}");
+                break;
+            }
+            // Gone, or stopped meanwhile: there are no monitor figures to wait for, and the first record stands.
+            if (again is null)
+                break;
+            if (!LibvirtFactsBuilder.LacksMonitorFigures(again) || !HasQemuProcess(again, config))
+                return again;
+        }
+        sink.Warn($"domain '{stats.Name}': libvirt gave no disk sizes or counters for it (another job kept the domain busy, " +
+            "or QEMU is not answering); its disks are left out of this run");
+        disksKnown = false;
+        return stats;
     }
 
     /// <summary>Only QEMU/KVM domains that are active have a process (the test driver's never do).</summary>

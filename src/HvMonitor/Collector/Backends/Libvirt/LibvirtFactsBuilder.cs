@@ -10,12 +10,15 @@ namespace HvMonitor.Collector.Backends.Libvirt;
 /// </summary>
 public static class LibvirtFactsBuilder
 {
+    /// <param name="disksKnown">False when libvirt's record lacks the figures QEMU's monitor supplies
+    /// (<see cref="LacksMonitorFigures"/>): the disks are then left out, never reported with zero sizes and counters.</param>
     public static VmFacts Build(
         DomainStats stats,
         DomainConfig? config,
         ulong snapshots,
         ProcessStats? process,
-        Func<string, string?> bridgeOfNetwork)
+        Func<string, string?> bridgeOfNetwork,
+        bool disksKnown = true)
     {
         var state = stats.UInt64("state.state") is ulong s && s <= 7 ? (VmState)s : VmState.NoState;
         var graphics = config?.Graphics.FirstOrDefault();
@@ -33,7 +36,7 @@ public static class LibvirtFactsBuilder
             ConsoleType = graphics?.Type ?? "",
             Console = graphics is null ? "" : ConsoleAddress(graphics),
             OsType = config?.OsId ?? "",
-            Disks = BuildDisks(stats, config),
+            Disks = disksKnown ? BuildDisks(stats, config) : [],
             Interfaces = BuildInterfaces(stats, config, bridgeOfNetwork),
             // For the Prometheus output only (docs/prometheus.md); balloon figures are KiB.
             Uuid = string.IsNullOrEmpty(config?.Uuid) ? null : config.Uuid.ToLowerInvariant(),
@@ -44,6 +47,26 @@ public static class LibvirtFactsBuilder
             BalloonUsableBytes = stats.UInt64("balloon.usable") * 1024,
             VcpuTimes = BuildVcpus(stats),
         };
+    }
+
+    /// <summary>
+    /// An active QEMU domain's record made without the domain's job: the bulk stats call does not wait for a job
+    /// another client holds (NOWAIT), and libvirt then leaves out everything it would ask QEMU's monitor for: every
+    /// disk's sizes and I/O counters, and the process RSS. With the job, every disk has its read counter and the RSS
+    /// is there. A domain without disks loses nothing this program reports (the process figures give its RSS).
+    /// </summary>
+    public static bool LacksMonitorFigures(DomainStats stats)
+    {
+        int count = (int)Math.Min(stats.UInt64OrZero("block.count"), 4096);
+        if (count == 0 || stats.UInt64("balloon.rss") is not null)
+            return false;
+        for (int i = 0; i < count; i++)
+        {
+            var k = StatKeys.Block(i);
+            if (stats.UInt64(k.RdReqs) is not null || stats.UInt64(k.Capacity) is not null)
+                return false;
+        }
+        return true;
     }
 
     /// <summary>vcpu.N.time/wait, present only when the VCPU stats group was asked for (the Prometheus outputs).</summary>

@@ -17,6 +17,8 @@ namespace HvMonitor.Collector.Backends.Libvirt;
 internal static class LibvirtRecordingLines
 {
     public static readonly string[] DomStats = ["virsh", "-r", "domstats", "--raw", "--state", "--balloon", "--interface", "--block", "--nowait"];
+    /// <summary>One domain asked again; a second answer to the same line is recorded after the first.</summary>
+    public static string[] DomStatsOf(string domain) => [.. DomStats, domain];
     public static string[] DumpXml(string domain) => ["virsh", "-r", "dumpxml", domain];
     public static string[] SnapshotCount(string domain) => ["libvirt", "snapshot-count", domain];
     public static string[] NetworkBridge(string network) => ["libvirt", "network-bridge", network];
@@ -48,6 +50,14 @@ public sealed class RecordingLibvirtSource(ILibvirtSource inner, RecordingDirect
         var text = DomstatsRawWriter.Write(stats);
         recording.Write(line, Ok(text));
         return DomstatsRawParser.Parse(text);
+    }
+
+    /// <summary>Read back from the recorded text, as <see cref="AllDomainStats"/>; a domain that is gone is recorded as no record.</summary>
+    public DomainStats? DomainStatsAgain(string domain)
+    {
+        var text = Record(LibvirtRecordingLines.DomStatsOf(domain),
+            () => inner.DomainStatsAgain(domain) is { } stats ? DomstatsRawWriter.Write([stats]) : "", t => t);
+        return DomstatsRawParser.Parse(text).FirstOrDefault();
     }
 
     public string DomainXml(string domain) => Record(LibvirtRecordingLines.DumpXml(domain), () => inner.DomainXml(domain), xml => xml);
@@ -92,6 +102,10 @@ public sealed class ReplayLibvirtSource(ReplayCommandRunner replay) : ILibvirtSo
             throw new BackendException(ErrorCodes.BackendFailed, "the domain stats could not be read: " + e.Message, e);
         }
     }
+
+    /// <summary>An answer that is not domstats text is a <see cref="FormatException"/>, as for a bad answer from libvirt.</summary>
+    public DomainStats? DomainStatsAgain(string domain) =>
+        DomstatsRawParser.Parse(Answer(LibvirtRecordingLines.DomStatsOf(domain))!).FirstOrDefault();
 
     public string DomainXml(string domain) => Answer(LibvirtRecordingLines.DumpXml(domain))!;
 

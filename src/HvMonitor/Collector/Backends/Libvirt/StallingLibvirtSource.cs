@@ -29,6 +29,8 @@ public sealed class StallingLibvirtSource(ILibvirtSource inner, int domains, Can
         return inner.DomainXml(domain);
     }
 
+    public DomainStats? DomainStatsAgain(string domain) => inner.DomainStatsAgain(domain);
+
     public ulong SnapshotCount(string domain) => inner.SnapshotCount(domain);
 
     public string? NetworkBridge(string network) => inner.NetworkBridge(network);

@@ -67,6 +67,10 @@ internal static unsafe partial class LibvirtNative
     [LibraryImport(Lib)]
     public static partial int virConnectGetAllDomainStats(IntPtr conn, uint stats, out DomainStatsRecord** retStats, uint flags);
 
+    /// <summary>The same records for the domains of a NULL-terminated array (here: one domain, asked again).</summary>
+    [LibraryImport(Lib)]
+    public static partial int virDomainListGetStats(IntPtr* doms, uint stats, out DomainStatsRecord** retStats, uint flags);
+
     [LibraryImport(Lib)]
     public static partial void virDomainStatsRecordListFree(DomainStatsRecord** stats);
 

@@ -31,6 +31,7 @@ public sealed class LibvirtSourceRecordingTests : IDisposable
         public BackendException? ListFailure { get; init; }
 
         public IReadOnlyList<DomainStats> AllDomainStats() => ListFailure is { } e ? throw e : Stats;
+        public DomainStats? DomainStatsAgain(string domain) => Stats.FirstOrDefault(s => s.Name == domain);
         public string DomainXml(string domain) => Xml.TryGetValue(domain, out var x) ? x : throw new LibvirtException($"no domain '{domain}'");
         public ulong SnapshotCount(string domain) => Snapshots.TryGetValue(domain, out var n) ? n : throw new LibvirtException($"no snapshots of '{domain}'");
         public string? NetworkBridge(string network) => Bridges.TryGetValue(network, out var b) ? b : throw new LibvirtException($"no network '{network}'");
@@ -60,6 +61,8 @@ public sealed class LibvirtSourceRecordingTests : IDisposable
     {
         var recording = new RecordingLibvirtSource(Host(), new RecordingDirectory(_dir));
         var stats = recording.AllDomainStats();
+        var again = recording.DomainStatsAgain("hvm lab two");
+        Assert.Null(recording.DomainStatsAgain("gone meanwhile"));
         var xml = recording.DomainXml("hvm lab two");
         var snapshots = recording.SnapshotCount("hvm lab two");
         var bridge = recording.NetworkBridge("default");
@@ -70,6 +73,10 @@ public sealed class LibvirtSourceRecordingTests : IDisposable
         var replayed = Assert.Single(replay.AllDomainStats());
         Assert.Equal(stats.Single().Name, replayed.Name);
         Assert.Equal(stats.Single().Values, replayed.Values);
+        var replayedAgain = replay.DomainStatsAgain("hvm lab two");
+        Assert.Equal(again!.Name, replayedAgain!.Name);
+        Assert.Equal(again.Values, replayedAgain.Values);
+        Assert.Null(replay.DomainStatsAgain("gone meanwhile"));
         Assert.Equal(xml, replay.DomainXml("hvm lab two"));
         Assert.Equal(snapshots, replay.SnapshotCount("hvm lab two"));
         Assert.Equal(bridge, replay.NetworkBridge("default"));
@@ -79,6 +86,7 @@ public sealed class LibvirtSourceRecordingTests : IDisposable
 
         var firstLines = Directory.GetFiles(_dir).Select(f => File.ReadLines(f).First()).ToList();
         Assert.Contains("$ virsh -r domstats --raw --state --balloon --interface --block --nowait", firstLines);
+        Assert.Contains("$ virsh -r domstats --raw --state --balloon --interface --block --nowait 'hvm lab two'", firstLines);
         Assert.Contains("$ virsh -r dumpxml 'hvm lab two'", firstLines);
         Assert.Contains("$ libvirt snapshot-count 'hvm lab two'", firstLines);
         Assert.Contains("$ libvirt network-bridge default", firstLines);
