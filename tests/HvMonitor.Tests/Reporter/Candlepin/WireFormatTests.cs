@@ -102,7 +102,7 @@ public sealed class WireFormatTests
     [InlineData("QUEUED", JobOutcome.Processing)]
     [InlineData("SCHEDULED", JobOutcome.Processing)]
     [InlineData("FAILED_WITH_RETRY", JobOutcome.Processing)]
-    public void JobStatesFollowDecision5(string state, JobOutcome outcome) =>
+    public void EveryJobStateIsFinishedFailedOrStillProcessing(string state, JobOutcome outcome) =>
         Assert.Equal(outcome, JobStatus.Parse("j", "{\"id\": \"j\", \"state\": \"" + state + "\", \"resultData\": {}}").Outcome);
 
     [Fact]

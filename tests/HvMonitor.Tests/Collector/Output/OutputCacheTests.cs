@@ -3,7 +3,7 @@ using HvMonitor.Collector.App;
 using HvMonitor.Collector.Output;
 using Xunit;
 
-namespace HvMonitor.Tests.Collector.App;
+namespace HvMonitor.Tests.Collector.Output;
 
 /// <summary>Serve mode: a run that serves a cached envelope exits as the run that wrote it did.</summary>
 public sealed class OutputCacheTests
