@@ -21,12 +21,17 @@ public static partial class GroundTruth
         Virsh(uri, "list", "--all", "--name").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Where(n => Counts(uri, n)).ToList();
 
-    /// <summary>`virsh domstats --raw` as name → key → value (our guests only on the lab, see <see cref="Counts"/>).</summary>
+    /// <summary>
+    /// `virsh domstats --raw` as name → key → value (our guests only on the lab, see <see cref="Counts"/>). On the lab
+    /// it names our guests: over every domain, one of another user's guests destroyed while virsh asks its QEMU
+    /// fails the whole call ("Unable to read from monitor: Connection reset by peer", seen in CI).
+    /// </summary>
     public static Dictionary<string, Dictionary<string, string>> DomStats(string uri)
     {
         var result = new Dictionary<string, Dictionary<string, string>>();
         Dictionary<string, string>? current = null;
-        foreach (var line in Virsh(uri, "domstats", "--raw").Split('\n'))
+        string[] domains = uri == LabFixture.Uri ? [.. DomainNames(uri)] : [];
+        foreach (var line in Virsh(uri, ["domstats", "--raw", .. domains]).Split('\n'))
         {
             var m = DomainLine().Match(line);
             if (m.Success)
