@@ -185,9 +185,10 @@ public sealed class LibvirtBackend(ILibvirtSource libvirt, ProcReader proc) : IH
                 sink.Warn($"domain '{stats.Name}': {e.Message}");
                 break;
             }
-            // Gone, or stopped meanwhile: there are no monitor figures to wait for, and the first record stands.
+            // Gone meanwhile: nothing newer to report, and the disks stay unknown.
             if (again is null)
                 break;
+            // Complete now, or stopped meanwhile (an inactive domain has no monitor figures to wait for).
             if (!LibvirtFactsBuilder.LacksMonitorFigures(again) || !HasQemuProcess(again, config))
                 return again;
         }

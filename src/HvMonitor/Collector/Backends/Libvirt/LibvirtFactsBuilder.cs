@@ -57,7 +57,7 @@ public static class LibvirtFactsBuilder
     /// </summary>
     public static bool LacksMonitorFigures(DomainStats stats)
     {
-        int count = (int)Math.Min(stats.UInt64OrZero("block.count"), 4096);
+        int count = Count(stats, "block.count");
         if (count == 0 || stats.UInt64("balloon.rss") is not null)
             return false;
         for (int i = 0; i < count; i++)
@@ -69,11 +69,14 @@ public static class LibvirtFactsBuilder
         return true;
     }
 
+    /// <summary>A count libvirt gives (block.count, net.count, vcpu.current), bounded (4096) so a hostile or damaged record cannot make a loop run billions of times.</summary>
+    private static int Count(DomainStats stats, string key) => (int)Math.Min(stats.UInt64OrZero(key), 4096);
+
     /// <summary>vcpu.N.time/wait, present only when the VCPU stats group was asked for (the Prometheus outputs).</summary>
     private static List<VcpuFacts> BuildVcpus(DomainStats stats)
     {
         var result = new List<VcpuFacts>();
-        int count = (int)Math.Min(stats.UInt64OrZero("vcpu.current"), 4096);
+        int count = Count(stats, "vcpu.current");
         for (int i = 0; i < count; i++)
         {
             string p = "vcpu." + i.ToString(CultureInfo.InvariantCulture) + ".";
@@ -99,7 +102,7 @@ public static class LibvirtFactsBuilder
     {
         var disks = new List<DiskFacts>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        int count = (int)Math.Min(stats.UInt64OrZero("block.count"), 4096);
+        int count = Count(stats, "block.count");
         for (int i = 0; i < count; i++)
         {
             var k = StatKeys.Block(i);
@@ -139,7 +142,7 @@ public static class LibvirtFactsBuilder
         // Counters by host-side device name (net.N.name = <target dev=...>).
         var countersByDevice = new Dictionary<string, NetKeys>(StringComparer.Ordinal);
         var statsOrder = new List<string>();
-        int count = (int)Math.Min(stats.UInt64OrZero("net.count"), 4096);
+        int count = Count(stats, "net.count");
         for (int i = 0; i < count; i++)
         {
             var k = StatKeys.Net(i);
