@@ -141,7 +141,7 @@ public sealed class LabEventTests : StandInCandlepinTest
             """;
         var r = Shell.Run("bash", ["-c", closeInheritedThenStart, Path.Combine(RepoPaths.Root, "tests", "lab", "lab.sh")], timeout: TimeSpan.FromMinutes(5));
         Assert.True(r.ExitCode == 0, r.Stderr);
-        var newPid = File.ReadAllText("/run/libvirtd.pid").Trim();
+        var newPid = GroundTruth.LibvirtdPid();
         var held = Directory.GetFiles($"/proc/{newPid}/fd").Select(fd => new FileInfo(fd).LinkTarget).Where(t => t is not null && t.EndsWith(".lock", StringComparison.Ordinal)).ToList();
         Assert.True(held.Count == 0, "the restarted libvirtd holds " + string.Join(", ", held));
     }

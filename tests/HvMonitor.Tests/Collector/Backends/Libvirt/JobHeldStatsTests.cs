@@ -17,7 +17,6 @@ namespace HvMonitor.Tests.Collector.Backends.Libvirt;
 public sealed class JobHeldStatsTests : IDisposable
 {
     private const string Busy = "hvm-alpha";
-    private static readonly string[] BulkLine = ["virsh", "-r", "domstats", "--raw", "--state", "--balloon", "--interface", "--block", "--nowait"];
 
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "hvm-jobheld-" + Guid.NewGuid().ToString("N"));
 
@@ -48,8 +47,8 @@ public sealed class JobHeldStatsTests : IDisposable
     {
         var recorded = CopyRecordedLabWithBusyDomain();
         var recording = new RecordingDirectory(_dir);
-        recording.Write(PosixQuote.Join([.. BulkLine, Busy]), Answer(JobHeldRecord()));
-        recording.Write(PosixQuote.Join([.. BulkLine, Busy]), Answer(recorded));
+        recording.Write(PosixQuote.Join(LibvirtRecordingLines.DomStatsOf(Busy)), Answer(JobHeldRecord()));
+        recording.Write(PosixQuote.Join(LibvirtRecordingLines.DomStatsOf(Busy)), Answer(recorded));
 
         var json = Replay(out int exit, out var stderr);
         Assert.True(exit == CollectorProgram.ExitOk, stderr);
@@ -62,7 +61,7 @@ public sealed class JobHeldStatsTests : IDisposable
         CopyRecordedLabWithBusyDomain();
         var recording = new RecordingDirectory(_dir);
         for (int i = 0; i < 5; i++)
-            recording.Write(PosixQuote.Join([.. BulkLine, Busy]), Answer(JobHeldRecord()));
+            recording.Write(PosixQuote.Join(LibvirtRecordingLines.DomStatsOf(Busy)), Answer(JobHeldRecord()));
 
         var json = Replay(out int exit, out var stderr);
         Assert.Equal(CollectorProgram.ExitIncomplete, exit);
@@ -92,7 +91,7 @@ public sealed class JobHeldStatsTests : IDisposable
         {
             var target = Path.Combine(_dir, Path.GetFileName(file));
             File.Copy(file, target);
-            if (file.EndsWith(".txt", StringComparison.Ordinal) && File.ReadLines(file).First() == "$ " + PosixQuote.Join(BulkLine))
+            if (file.EndsWith(".txt", StringComparison.Ordinal) && File.ReadLines(file).First() == "$ " + PosixQuote.Join(LibvirtRecordingLines.DomStats))
                 bulkFile = target;
         }
         Assert.NotNull(bulkFile);
@@ -100,7 +99,7 @@ public sealed class JobHeldStatsTests : IDisposable
         var records = DomstatsRawParser.Parse(bulk);
         var full = Assert.Single(records, r => r.Name == Busy);
         File.Delete(bulkFile);
-        new RecordingDirectory(_dir).Write(PosixQuote.Join(BulkLine),
+        new RecordingDirectory(_dir).Write(PosixQuote.Join(LibvirtRecordingLines.DomStats),
             Answer([.. records.Select(r => r.Name == Busy ? JobHeldRecord() : r)]));
         return full;
     }
